@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what Styx's tests and lab need on a fresh Debian machine with Node.js 20,
+# as root. Idempotent: apt runs only when a package is missing, npm ci only when
+# node_modules is older than package-lock.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  user-mode-linux kmod iproute2 iputils-ping tcpdump nftables tshark procps psmisc
+  strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins
+)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null
+  apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# Debian starts charon through systemd on install; the lab runs its own instances.
+systemctl disable --now strongswan-starter strongswan >/dev/null 2>&1 || true
+
+if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund >/dev/null
+fi

@@ -26,6 +26,8 @@ export type WireErrorCode =
   | 'UNSUPPORTED_CRITICAL'
   | 'NOT_ALLOWED_IN_CLEAR'
   | 'DUPLICATE_PAYLOAD'
+  /** A payload in a place no exchange allows: SK nested in SK, SK not last, SK in IKE_SA_INIT. */
+  | 'MISPLACED_PAYLOAD'
   | 'TOO_LARGE'
   | 'INTEGRITY'
   | 'DECRYPT';

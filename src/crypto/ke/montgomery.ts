@@ -1,0 +1,118 @@
+/**
+ * Curve25519 (group 31) and Curve448 (group 32) for IKEv2, RFC 8031.
+ *
+ * RFC 8031 §2: the KE data is the 32- or 56-octet u coordinate, little-endian as
+ * in RFC 7748 §5; the private key is that many random octets, clamped by the
+ * scalar multiplication itself; the shared secret is X25519/X448's output, and a
+ * recipient MUST check that it is not all zeros (the peer sent a small-order
+ * point). Lengths other than 32/56 are rejected.
+ */
+
+import { createPrivateKey, createPublicKey, diffieHellman, type KeyObject } from 'node:crypto';
+import { x448 } from '@noble/curves/ed448.js';
+import { x25519 } from '@noble/curves/ed25519.js';
+import { assertPeerLength, type DhEngine, invalidPeerValue, isAllZero } from './engine.js';
+
+export interface MontgomeryCurve {
+  readonly id: number;
+  readonly keyLen: number;
+  readonly noble: typeof x25519;
+  /** DER prefixes that wrap a raw key into PKCS#8 / SubjectPublicKeyInfo (RFC 8410 §7, §4). */
+  readonly pkcs8Prefix: string;
+  readonly spkiPrefix: string;
+  readonly reference: string;
+}
+
+export const CURVE25519: MontgomeryCurve = {
+  id: 31,
+  keyLen: 32,
+  noble: x25519,
+  // SEQUENCE { INTEGER 0, SEQUENCE { OID 1.3.101.110 }, OCTET STRING { OCTET STRING (32) } }
+  pkcs8Prefix: '302e020100300506032b656e04220420',
+  // SEQUENCE { SEQUENCE { OID 1.3.101.110 }, BIT STRING (32) }
+  spkiPrefix: '302a300506032b656e032100',
+  reference: 'RFC 8031 §2; RFC 7748 §5',
+};
+
+export const CURVE448: MontgomeryCurve = {
+  id: 32,
+  keyLen: 56,
+  noble: x448,
+  // Same structures with OID 1.3.101.111 and 56-octet keys.
+  pkcs8Prefix: '3046020100300506032b656f043a0438',
+  spkiPrefix: '3042300506032b656f033900',
+  reference: 'RFC 8031 §2; RFC 7748 §5',
+};
+
+function checkSecret(c: MontgomeryCurve, secret: Uint8Array): void {
+  if (secret.length !== c.keyLen) throw new RangeError('X25519/X448 private key length');
+}
+
+function rejectZero(shared: Uint8Array): Uint8Array {
+  // RFC 8031 §2: an all-zero value means the peer's point had small order.
+  if (isAllZero(shared)) throw invalidPeerValue('all-zero shared secret');
+  return shared;
+}
+
+export function nobleMontgomeryEngine(c: MontgomeryCurve): DhEngine {
+  return {
+    backend: 'noble',
+    publicLen: c.keyLen,
+    sharedLen: c.keyLen,
+    publicFromSecret(secret) {
+      checkSecret(c, secret);
+      return c.noble.getPublicKey(secret);
+    },
+    computeShared(secret, peerPublic) {
+      checkSecret(c, secret);
+      assertPeerLength(peerPublic, c.keyLen);
+      let shared: Uint8Array;
+      try {
+        shared = c.noble.scalarMult(secret, peerPublic);
+      } catch {
+        // noble refuses a zero result itself; report it the way RFC 8031 names it.
+        throw invalidPeerValue('all-zero shared secret');
+      }
+      return rejectZero(shared);
+    },
+  };
+}
+
+function privateKeyObject(c: MontgomeryCurve, secret: Uint8Array): KeyObject {
+  checkSecret(c, secret);
+  const der = Buffer.concat([Buffer.from(c.pkcs8Prefix, 'hex'), secret]);
+  return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+}
+
+export function nodeMontgomeryEngine(c: MontgomeryCurve): DhEngine {
+  const spkiPrefix = Buffer.from(c.spkiPrefix, 'hex');
+  return {
+    backend: 'node',
+    publicLen: c.keyLen,
+    sharedLen: c.keyLen,
+    publicFromSecret(secret) {
+      const spki = createPublicKey(privateKeyObject(c, secret)).export({
+        format: 'der',
+        type: 'spki',
+      });
+      return new Uint8Array(spki.subarray(spki.length - c.keyLen));
+    },
+    computeShared(secret, peerPublic) {
+      const privateKey = privateKeyObject(c, secret);
+      assertPeerLength(peerPublic, c.keyLen);
+      const publicKey = createPublicKey({
+        key: Buffer.concat([spkiPrefix, peerPublic]),
+        format: 'der',
+        type: 'spki',
+      });
+      let shared: Uint8Array;
+      try {
+        shared = new Uint8Array(diffieHellman({ privateKey, publicKey }));
+      } catch {
+        // OpenSSL fails the derivation when the result is all zeros.
+        throw invalidPeerValue('all-zero shared secret');
+      }
+      return rejectZero(shared);
+    },
+  };
+}

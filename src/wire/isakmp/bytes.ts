@@ -61,3 +61,14 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+/**
+ * A plain Uint8Array view of `buf`. Node's Buffer overrides `slice` to return
+ * a view, not a copy; decoders slice to copy, so a Buffer from a socket must
+ * not leak through (a later datagram would overwrite decoded fields).
+ */
+export function plainView(buf: Uint8Array): Uint8Array {
+  return Object.getPrototypeOf(buf) === Uint8Array.prototype
+    ? buf
+    : new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+}

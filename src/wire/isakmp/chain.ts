@@ -8,7 +8,7 @@
  * so the canonical form of a message has them zero.
  */
 
-import { concatBytes, readU16, writeU16 } from './bytes.js';
+import { concatBytes, plainView, readU16, writeU16 } from './bytes.js';
 import { GENERIC_PAYLOAD_HEADER_LENGTH, IsakmpNotify, PayloadType } from './constants.js';
 import { fail } from './errors.js';
 import { decodePayloadBody, encodePayloadBody, payloadTypeOf } from './payload-bodies.js';
@@ -32,10 +32,11 @@ export interface DecodePayloadsOptions {
  * (the header's Next Payload). Throws only {@link IsakmpWireError}.
  */
 export function decodeIsakmpPayloads(
-  buf: Uint8Array,
+  input: Uint8Array,
   firstType: number,
   options: DecodePayloadsOptions = {},
 ): IsakmpPayloadChain {
+  const buf = plainView(input);
   const base = options.baseOffset ?? 0;
   const allowPadding = options.allowPadding ?? true;
   const payloads: IsakmpPayload[] = [];

@@ -7,7 +7,7 @@
  *   Length(32)
  */
 
-import { checkLength, checkUint, readU32, writeU32 } from './bytes.js';
+import { checkLength, checkUint, plainView, readU32, writeU32 } from './bytes.js';
 import { decodeIsakmpPayloads, encodeIsakmpPayloads } from './chain.js';
 import {
   COOKIE_LENGTH,
@@ -33,7 +33,8 @@ export function isEncryptedMessage(
  * Decodes one ISAKMP message (a UDP payload, after any non-ESP marker).
  * Throws only {@link IsakmpWireError}, whose `isakmpNotify` says what to answer.
  */
-export function decodeIsakmpMessage(buf: Uint8Array): IsakmpMessage {
+export function decodeIsakmpMessage(input: Uint8Array): IsakmpMessage {
+  const buf = plainView(input);
   if (buf.length < ISAKMP_HEADER_LENGTH)
     fail('TRUNCATED', 'shorter than the ISAKMP header', buf.length);
   const version = buf[17]!;

@@ -1,0 +1,57 @@
+// The scenario runner, run by interop/uml-init.sh inside User-Mode Linux:
+// node .lab/build/interop/runner/main.js RUN_DIR
+// Reads RUN_DIR/run.json ({ pattern }), runs the matching scenarios one after
+// the other, and appends a line per scenario and the summary to
+// RUN_DIR/results.txt, which lab.sh on the host prints.
+import { appendFileSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SCENARIOS } from '../scenarios/index.js';
+import { resultLine, selectByPattern, summaryLine } from './expect.js';
+import { runScenario } from './run-scenario.js';
+
+async function main(): Promise<number> {
+  const runDir = process.argv[2];
+  if (!runDir) {
+    console.error('usage: main.js RUN_DIR');
+    return 2;
+  }
+  const { pattern } = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as {
+    pattern: string;
+  };
+  // This file is .lab/build/interop/runner/main.js.
+  const buildRoot = resolve(fileURLToPath(import.meta.url), '../../..');
+  const results = join(runDir, 'results.txt');
+  const say = (line: string) => {
+    appendFileSync(results, `${line}\n`);
+    console.log(line);
+  };
+  const selected = selectByPattern(SCENARIOS, pattern);
+  if (selected.length === 0) say(`no scenario matches "${pattern}"`);
+  let passed = 0;
+  let failed = 0;
+  for (const s of selected) {
+    const r = await runScenario(s, { runDir, buildRoot });
+    say(resultLine(s.name, r.failure, r.ms));
+    if (r.failure === undefined) {
+      passed++;
+      // Only failed scenarios keep their logs, captures and daemon output.
+      if (!process.env.STYX_LAB_KEEP) rmSync(r.dir, { recursive: true, force: true });
+    } else {
+      failed++;
+      say(`  logs: ${r.dir}`);
+    }
+  }
+  say(summaryLine(passed, failed));
+  return failed > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(err);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,196 @@
+// Runs one scenario in a clean set of namespaces: build the topology, start the
+// captures and daemons, run the steps, stop everything, check that no SA or
+// policy is left in any namespace, and tear the namespaces down.
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Capture, startCapture } from './capture.js';
+import { type CharonInstance, readyCharon, startCharon } from './charon.js';
+import { type Background, inNamespace, Log, run, startBackground, waitFor } from './exec.js';
+import { xfrmEntries } from './expect.js';
+import type { LabContext, NodeDaemon, Scenario } from './scenario.js';
+import { describeStep, driverPath, runStep, type StepEnv } from './steps.js';
+import { TOPOLOGIES } from './topologies.js';
+import { commandsFor } from './topology.js';
+
+export interface ScenarioResult {
+  readonly failure: string | undefined;
+  readonly ms: number;
+  readonly dir: string;
+}
+
+export interface RunPaths {
+  /** The run directory on the host filesystem: one subdirectory per scenario. */
+  readonly runDir: string;
+  /** Compiled JavaScript (lab.sh compiles to .lab/build). */
+  readonly buildRoot: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+export async function runScenario(s: Scenario, paths: RunPaths): Promise<ScenarioResult> {
+  const started = Date.now();
+  const dir = join(paths.runDir, s.name);
+  mkdirSync(dir, { recursive: true });
+  // Sockets and scratch files stay on the UML's tmpfs.
+  const scratch = join('/tmp/lab', s.name);
+  mkdirSync(scratch, { recursive: true });
+  const log = new Log(join(dir, 'steps.log'));
+  const topology = TOPOLOGIES[s.topology];
+  const charons = new Map<string, CharonInstance>();
+  const nodeDaemons = new Map<string, Background>();
+  const captures = new Map<string, Capture>();
+  let failure: string | undefined;
+  const fail = (why: string) => {
+    log.write(`FAILURE: ${why}`);
+    failure ??= why;
+  };
+
+  try {
+    await resetLab(log);
+    for (const c of commandsFor(topology)) {
+      const r = await run(inNamespace(c.ns, c.argv), { timeoutMs: 10_000 });
+      if (r.code !== 0) {
+        log.result(r);
+        throw new Error(`topology ${topology.name}: ${c.argv.join(' ')}: ${r.stderr.trim()}`);
+      }
+    }
+    log.write(`topology ${topology.name} built`);
+    for (const spec of s.captures ?? []) captures.set(spec.name, await startCapture(spec, dir));
+    for (const d of s.daemons ?? []) {
+      if (d.kind === 'charon') charons.set(d.ns, startCharon(d, dir, scratch));
+      else nodeDaemons.set(d.name, startNodeDaemon(d, dir, paths.buildRoot));
+    }
+    // Charon takes seconds to start inside UML: all start at once, then wait.
+    await Promise.all([
+      ...[...charons.values()].map((c) => readyCharon(c, log)),
+      ...(s.daemons ?? [])
+        .filter((d): d is NodeDaemon => d.kind === 'node')
+        .map((d) => readyNode(d, nodeDaemons.get(d.name)!)),
+    ]);
+    log.write('daemons ready');
+    await withTimeout(
+      runSteps(s, { log, buildRoot: paths.buildRoot, charons, nodeDaemons, captures }),
+      s.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    );
+  } catch (err) {
+    fail(err instanceof Error ? err.message : String(err));
+  }
+
+  // Teardown: always, whatever failed above.
+  await Promise.all([...nodeDaemons.values()].map((d) => d.stop('SIGTERM', 3000)));
+  await Promise.all([...charons.values()].map((c) => c.process.stop('SIGTERM', 8000)));
+  await Promise.all([...captures.values()].map((c) => c.process.stop('SIGINT', 3000)));
+  const leftovers = await findLeftovers(topology.namespaces, log);
+  if (leftovers.length > 0) fail(`left in the kernel after the scenario: ${leftovers.join(', ')}`);
+  await resetLab(log);
+  rmSync(scratch, { recursive: true, force: true });
+  return { failure, ms: Date.now() - started, dir };
+}
+
+async function runSteps(s: Scenario, base: Omit<StepEnv, 'context'>): Promise<void> {
+  const context: LabContext = {
+    dir: join(base.log.path, '..'),
+    exec: async (ns, argv, timeoutMs = 30_000) => {
+      const r = await run(inNamespace(ns, argv), { timeoutMs });
+      base.log.result(r);
+      return r;
+    },
+    step: (step) => runStep(step, env),
+    log: (line) => base.log.write(line),
+  };
+  const env: StepEnv = { ...base, context };
+  let n = 0;
+  for (const step of s.steps) {
+    n++;
+    const what = describeStep(step);
+    base.log.write(`-- step ${n}: ${what}`);
+    try {
+      await runStep(step, env);
+    } catch (err) {
+      throw new Error(`step ${n} (${what}): ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}
+
+function startNodeDaemon(d: NodeDaemon, dir: string, buildRoot: string): Background {
+  const argv = inNamespace(d.ns, ['node', driverPath(buildRoot, d.driver), ...(d.args ?? [])]);
+  return startBackground(argv, join(dir, `${d.name}.out`));
+}
+
+async function readyNode(d: NodeDaemon, b: Background): Promise<void> {
+  const ready = d.ready;
+  if (!ready) return;
+  let exited = false;
+  void b.exited.then(() => {
+    exited = true;
+  });
+  await waitFor(
+    `${d.name} to print ${ready}`,
+    () => {
+      if (ready.test(b.output())) return true;
+      if (exited) throw new Error(`${d.name} exited before ready: ${b.output().slice(-300)}`);
+      return false;
+    },
+    20_000,
+  );
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`steps timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
+
+/** SAs and policies left in any namespace (or the UML's root namespace), as "moon: 2 SA". */
+async function findLeftovers(namespaces: readonly string[], log: Log): Promise<string[]> {
+  const found: string[] = [];
+  for (const ns of [null, ...namespaces]) {
+    for (const what of ['state', 'policy'] as const) {
+      const r = await run(inNamespace(ns, ['ip', 'xfrm', what]), { timeoutMs: 10_000 });
+      const entries = xfrmEntries(r.stdout);
+      if (entries.length > 0) {
+        log.result(r);
+        found.push(`${ns ?? 'root'}: ${entries.length} ${what === 'state' ? 'SA' : 'policies'}`);
+      }
+    }
+  }
+  return found;
+}
+
+/** Kills every process in the lab's namespaces, deletes them, flushes the root namespace. */
+export async function resetLab(log: Log): Promise<void> {
+  const list = await run(['ip', 'netns', 'list']);
+  const namespaces = list.stdout
+    .split('\n')
+    .map((l) => l.split(' ')[0] ?? '')
+    .filter((n) => n !== '');
+  for (const ns of namespaces) {
+    const pids = await run(['ip', 'netns', 'pids', ns]);
+    for (const pid of pids.stdout.split('\n').filter((p) => /^\d+$/.test(p))) {
+      log.write(`killing process ${pid} left in ${ns}`);
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+  if (namespaces.length > 0) {
+    await waitFor(
+      'processes in namespaces to exit',
+      async () => {
+        for (const ns of namespaces) {
+          const pids = await run(['ip', 'netns', 'pids', ns]);
+          if (pids.stdout.trim() !== '') return false;
+        }
+        return true;
+      },
+      10_000,
+    ).catch((err: Error) => log.write(err.message));
+  }
+  for (const ns of namespaces) await run(['ip', 'netns', 'delete', ns]);
+  await run(['ip', 'xfrm', 'state', 'flush']);
+  await run(['ip', 'xfrm', 'policy', 'flush']);
+}

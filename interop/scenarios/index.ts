@@ -1,0 +1,5 @@
+// Every lab scenario, in the order they run.
+import type { Scenario } from '../runner/scenario.js';
+import { strongswanPskNet2net } from './strongswan-psk-net2net.js';
+
+export const SCENARIOS: readonly Scenario[] = [strongswanPskNet2net];

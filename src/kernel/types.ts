@@ -284,6 +284,8 @@ export interface RouteSpec {
   /** Routing table number; 254 (main) when absent. */
   table?: number;
   metric?: number;
+  /** RTPROT_* of the route; 4 (static) when absent. */
+  protocol?: number;
 }
 
 export interface RouteInfo {

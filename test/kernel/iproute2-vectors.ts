@@ -32,3 +32,10 @@ export function recorded(name: string): string {
   if (!hex) throw new Error(`vector ${name} recorded no message`);
   return withoutSeqPid(Buffer.from(hex, 'hex'));
 }
+
+/** Every message a command sent, in order, seq and pid zeroed. */
+export function recordedAll(name: string): string[] {
+  const v = file.vectors.find((x) => x.name === name);
+  if (!v) throw new Error(`no vector ${name}`);
+  return v.messages.map((hex) => withoutSeqPid(Buffer.from(hex, 'hex')));
+}

@@ -111,6 +111,7 @@ export function decodePayloadChain(
       throw new WireError('TOO_LARGE', `more than ${MAX_PAYLOADS_PER_CHAIN} payloads`, r.pos);
     }
     const start = r.pos;
+    r.need(PAYLOAD_HEADER_LENGTH, 'generic payload header');
     const next = r.u8('next payload');
     const critical = (r.u8('payload flags') & CRITICAL) !== 0;
     const length = r.u16('payload length');

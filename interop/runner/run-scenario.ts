@@ -10,7 +10,7 @@ import { xfrmEntries } from './expect.js';
 import type { LabContext, NodeDaemon, Scenario } from './scenario.js';
 import { describeStep, driverPath, runStep, type StepEnv } from './steps.js';
 import { TOPOLOGIES } from './topologies.js';
-import { commandsFor } from './topology.js';
+import { batchCommands, commandsFor } from './topology.js';
 
 export interface ScenarioResult {
   readonly failure: string | undefined;
@@ -47,11 +47,12 @@ export async function runScenario(s: Scenario, paths: RunPaths): Promise<Scenari
 
   try {
     await resetLab(log);
-    for (const c of commandsFor(topology)) {
-      const r = await run(inNamespace(c.ns, c.argv), { timeoutMs: 10_000 });
+    for (const c of batchCommands(commandsFor(topology))) {
+      const r = await run(inNamespace(c.ns, c.argv), { timeoutMs: 10_000, input: c.input });
       if (r.code !== 0) {
         log.result(r);
-        throw new Error(`topology ${topology.name}: ${c.argv.join(' ')}: ${r.stderr.trim()}`);
+        const what = c.input ?? c.argv.join(' ');
+        throw new Error(`topology ${topology.name}: ${what.trim()}: ${r.stderr.trim()}`);
       }
     }
     log.write(`topology ${topology.name} built`);

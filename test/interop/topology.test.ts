@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ADDR, TOPOLOGIES } from '../../interop/runner/topologies.js';
-import { commandsFor } from '../../interop/runner/topology.js';
+import { batchCommands, commandsFor } from '../../interop/runner/topology.js';
 
 const line = (c: { ns: string | null; argv: readonly string[] }) =>
   `${c.ns ?? '-'}: ${c.argv.join(' ')}`;
@@ -33,9 +33,10 @@ describe('commandsFor', () => {
 
       it('enables forwarding for both families on gateways only', () => {
         for (const ns of t.namespaces) {
-          const v4 = cmds.includes(`${ns}: sysctl -qw net.ipv4.ip_forward=1`);
+          const sysctl = cmds.find((c) => c.startsWith(`${ns}: sysctl -qw`)) ?? '';
+          const v4 = sysctl.includes('net.ipv4.ip_forward=1');
           expect(v4, ns).toBe(t.forwarding.includes(ns));
-          expect(cmds.includes(`${ns}: sysctl -qw net.ipv6.conf.all.forwarding=1`), ns).toBe(v4);
+          expect(sysctl.includes('net.ipv6.conf.all.forwarding=1'), ns).toBe(v4);
         }
       });
 
@@ -65,5 +66,45 @@ describe('commandsFor', () => {
     expect(cmds.some((c) => c.startsWith('nat: nft add rule') && c.endsWith('masquerade'))).toBe(
       true,
     );
+  });
+});
+
+describe('batchCommands', () => {
+  it('merges runs of ip commands per namespace and family, keeping order and other commands', () => {
+    const batched = batchCommands([
+      { ns: null, argv: ['ip', 'netns', 'add', 'a'] },
+      { ns: null, argv: ['ip', 'netns', 'add', 'b'] },
+      { ns: 'a', argv: ['sysctl', '-qw', 'x=1'] },
+      { ns: 'a', argv: ['ip', 'addr', 'add', '192.0.2.1/24', 'dev', 'eth0'] },
+      { ns: 'a', argv: ['ip', 'link', 'set', 'eth0', 'up'] },
+      { ns: 'a', argv: ['ip', '-6', 'route', 'add', 'default', 'via', 'fd00::1'] },
+      { ns: 'a', argv: ['ip', '-6', 'route', 'add', 'fd00:2::/64', 'via', 'fd00::2'] },
+      { ns: 'b', argv: ['nft', 'add rule inet nat post masquerade'] },
+    ]);
+    expect(batched).toEqual([
+      { ns: null, argv: ['ip', '-batch', '-'], input: 'netns add a\nnetns add b\n' },
+      { ns: 'a', argv: ['sysctl', '-qw', 'x=1'] },
+      {
+        ns: 'a',
+        argv: ['ip', '-batch', '-'],
+        input: 'addr add 192.0.2.1/24 dev eth0\nlink set eth0 up\n',
+      },
+      {
+        ns: 'a',
+        argv: ['ip', '-6', '-batch', '-'],
+        input: 'route add default via fd00::1\nroute add fd00:2::/64 via fd00::2\n',
+      },
+      { ns: 'b', argv: ['nft', 'add rule inet nat post masquerade'] },
+    ]);
+  });
+
+  it('runs every command of each topology exactly once', () => {
+    for (const t of Object.values(TOPOLOGIES)) {
+      const plain = commandsFor(t);
+      const lines = batchCommands(plain).flatMap((c) =>
+        c.input === undefined ? [c.argv.join(' ')] : c.input.trim().split('\n'),
+      );
+      expect(lines).toHaveLength(plain.length);
+    }
   });
 });

@@ -4,7 +4,7 @@
  * proposals, IPComp, the transport-mode Traffic Selector and lifetimes.
  */
 import { defaultProposals, expandProposalKeyword, parseProposal } from './proposals.js';
-import { type ConfigReader, Fields, type YamlNode } from './reader.js';
+import { type ConfigReader, Fields, isEmptyList, type YamlNode } from './reader.js';
 import { parseTrafficSelector, TS_EXPECTED } from './traffic-selectors.js';
 import type {
   ChildConfig,
@@ -88,7 +88,7 @@ export function readProposals(
     }
     return out;
   });
-  if (lists?.length === 0)
+  if (isEmptyList(node))
     reader.error(node, path, `an empty list is not allowed; expected ${expected}`);
   return lists?.flat();
 }
@@ -105,7 +105,7 @@ function readSelectors(
     if ('error' in parsed) reader.error(n, p, `"${value}" is not allowed; ${parsed.error}`);
     return 'error' in parsed ? undefined : parsed;
   });
-  if (list?.length === 0) reader.error(node, path, `an empty list is not allowed; ${TS_EXPECTED}`);
+  if (isEmptyList(node)) reader.error(node, path, `an empty list is not allowed; ${TS_EXPECTED}`);
   return list;
 }
 

@@ -15,7 +15,7 @@ import {
   START_ACTIONS,
 } from './child.js';
 import { defaultProposals } from './proposals.js';
-import { type ConfigReader, Fields, type YamlNode } from './reader.js';
+import { type ConfigReader, Fields, isEmptyList, type YamlNode } from './reader.js';
 import { readSecret, type SecretSource } from './secret-value.js';
 import type {
   AddressSpec,
@@ -57,6 +57,9 @@ const CONNECTION_KEYS = [
   'children',
 ];
 
+/** Connection and child names appear in logs, paths and CLI arguments. */
+export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
 /** Defaults: strongSwan's, except DPD which follows the manual (10 s / 30 s). */
 export const CONNECTION_DEFAULTS = {
   ikeRekeyTimeMs: 4 * 3_600_000,
@@ -77,7 +80,7 @@ function readAddresses(
     if ('error' in parsed) reader.error(n, p, `"${value}" is not allowed; ${parsed.error}`);
     return 'error' in parsed ? undefined : parsed;
   });
-  if (list?.length === 0)
+  if (isEmptyList(node))
     reader.error(node, path, `an empty list is not allowed; ${ADDRESS_EXPECTED}`);
   return list;
 }
@@ -209,6 +212,14 @@ export function readConnection(
   if (f.has('children')) {
     for (const entry of reader.namedMap(f.node('children'), f.pathOf('children'))) {
       const childPath = `${f.pathOf('children')}.${entry.key}`;
+      if (!NAME_PATTERN.test(entry.key)) {
+        reader.error(
+          entry.keyNode,
+          childPath,
+          `"${entry.key}" is not allowed as a child name; expected letters, digits, _ . - (at most 64)`,
+        );
+        continue;
+      }
       const defaults = { startAction, closeAction, dpdAction: dpd.action };
       const child = readChild(
         reader,

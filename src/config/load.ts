@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { isMap, LineCounter, parseDocument } from 'yaml';
-import { readConnection } from './connection.js';
+import { NAME_PATTERN, readConnection } from './connection.js';
 import { DAEMON_DEFAULTS, readDaemonSettings } from './daemon-settings.js';
 import { ConfigReader, Fields } from './reader.js';
 import { isSecret, type Secret } from './secret.js';
@@ -21,8 +21,6 @@ export interface ParseOptions {
 }
 
 const TOP_KEYS = ['daemon', 'connections', 'eap_users'];
-/** Connection and child names appear in logs, paths and CLI arguments. */
-const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !isSecret(value) && !Object.isFrozen(value)) {
@@ -49,7 +47,7 @@ function readConnections(
   if (!f.has('connections')) return connections;
   for (const entry of reader.namedMap(f.node('connections'), 'connections')) {
     const path = `connections.${entry.key}`;
-    if (!NAME.test(entry.key)) {
+    if (!NAME_PATTERN.test(entry.key)) {
       reader.error(
         entry.keyNode,
         path,
@@ -65,17 +63,7 @@ function readConnections(
       path,
       reader.lineOf(entry.keyNode),
     );
-    if (!connection) continue;
-    for (const child of connection.children) {
-      if (!NAME.test(child.name)) {
-        reader.error(
-          entry.value,
-          `${path}.children.${child.name}`,
-          `"${child.name}" is not allowed as a child name; expected letters, digits, _ . - (at most 64)`,
-        );
-      }
-    }
-    connections.push(connection);
+    if (connection) connections.push(connection);
   }
   return connections;
 }
@@ -91,7 +79,11 @@ export function parseConfig(
   for (const e of doc.errors) {
     if (isWaivedYamlError(text, e.code, e.pos[0])) continue;
     // Only the first line of the parser's message: later lines would quote the source, which may hold a secret.
-    reader.errorAt(e.pos[0], '(yaml)', e.message.split('\n')[0]!);
+    const message = e.message.split('\n')[0]!;
+    const hint = /flow/i.test(message)
+      ? '; quote values that contain [ ] { } or , such as "10.0.0.0/8[tcp/80]"'
+      : '';
+    reader.errorAt(e.pos[0], '(yaml)', `${message}${hint}`);
   }
   if (reader.errors.length > 0) return { ok: false, errors: reader.errors };
 

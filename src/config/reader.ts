@@ -180,6 +180,11 @@ export function isParseError(value: unknown): value is { error: string } {
   );
 }
 
+/** An empty sequence or empty string, where a list needs at least one item. */
+export function isEmptyList(node: YamlNode): boolean {
+  return (isSeq(node) && node.items.length === 0) || (isScalar(node) && node.value === '');
+}
+
 export function joinPath(path: string, key: string): string {
   return path ? `${path}.${key}` : key;
 }

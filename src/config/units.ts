@@ -13,7 +13,7 @@ export function parseDuration(text: string): number | { error: string } {
   if (!match)
     return { error: 'expected a duration: a number with unit s, m, h or d (e.g. 30s, 4h, 1d)' };
   const ms = Number(match[1]) * DURATION_UNITS[match[2] || 's']!;
-  if (!Number.isSafeInteger(ms)) return { error: 'expected a duration of at most 100 years' };
+  if (!Number.isSafeInteger(ms)) return { error: 'expected a shorter duration' };
   return ms;
 }
 

@@ -24,6 +24,47 @@ export const TransformType = {
 } as const;
 export type TransformTypeValue = (typeof TransformType)[keyof typeof TransformType];
 
+/** IKEv2 Transform Type 1 IDs (IANA "Transform Type 1 - Encryption Algorithm Transform IDs"). */
+export const EncrId = {
+  DES_IV64: 1,
+  DES: 2,
+  '3DES': 3,
+  NULL: 11,
+  AES_CBC: 12,
+  AES_CTR: 13,
+  AES_CCM_8: 14,
+  AES_CCM_12: 15,
+  AES_CCM_16: 16,
+  AES_GCM_8: 18,
+  AES_GCM_12: 19,
+  AES_GCM_16: 20,
+  NULL_AUTH_AES_GMAC: 21,
+  CHACHA20_POLY1305: 28,
+} as const;
+
+/** IKEv2 Transform Type 2 IDs (IANA "Transform Type 2 - Pseudorandom Function Transform IDs"). */
+export const PrfId = {
+  HMAC_MD5: 1,
+  HMAC_SHA1: 2,
+  AES128_XCBC: 4,
+  HMAC_SHA2_256: 5,
+  HMAC_SHA2_384: 6,
+  HMAC_SHA2_512: 7,
+  AES128_CMAC: 8,
+} as const;
+
+/** IKEv2 Transform Type 3 IDs (IANA "Transform Type 3 - Integrity Algorithm Transform IDs"). */
+export const IntegId = {
+  NONE: 0,
+  HMAC_MD5_96: 1,
+  HMAC_SHA1_96: 2,
+  AES_XCBC_96: 5,
+  AES_CMAC_96: 8,
+  HMAC_SHA2_256_128: 12,
+  HMAC_SHA2_384_192: 13,
+  HMAC_SHA2_512_256: 14,
+} as const;
+
 /** Where a transform may be used. */
 export type Usage = 'ike' | 'esp' | 'ah' | 'ikev1';
 
@@ -40,6 +81,12 @@ interface RegistryEntryBase {
 export interface PrfAlgorithm extends RegistryEntryBase {
   /** Preferred key length (for SK_d / SK_pi / SK_pr). */
   readonly keyLen: number;
+  /**
+   * True for PRFs with a fixed-size key (AES-XCBC-PRF-128, AES-CMAC-PRF-128): RFC 7296
+   * §2.14 then keys SKEYSEED with only half of each nonce (64 bits of Ni and of Nr).
+   * `compute` still accepts any key length (RFC 4434 §2, RFC 4615 §3).
+   */
+  readonly fixedKey: boolean;
   /** Output length of one PRF invocation. */
   readonly outLen: number;
   compute(key: Uint8Array, data: Uint8Array): Uint8Array;
@@ -59,6 +106,11 @@ export interface CipherAlgorithm extends RegistryEntryBase {
   readonly aead: false;
   /** Key length for this instance (a variable-length cipher has one entry per length). */
   readonly keyLen: number;
+  /**
+   * Whether proposals carry the Key Length attribute (RFC 7296 §3.3.5): required for
+   * AES, forbidden for fixed-key ciphers such as 3DES and NULL.
+   */
+  readonly keyLengthAttribute: boolean;
   /** Extra keying material appended to the key (AES-CTR nonce, RFC 3686: 4). */
   readonly saltLen: number;
   readonly blockSize: number;
@@ -75,6 +127,8 @@ export interface AeadAlgorithm extends RegistryEntryBase {
   readonly aead: true;
   /** Cipher key length without the salt. */
   readonly keyLen: number;
+  /** Whether proposals carry the Key Length attribute (AES: yes; ChaCha20-Poly1305, RFC 7634 §2: no). */
+  readonly keyLengthAttribute: boolean;
   /** Salt taken from the keying material after the key (GCM/ChaCha: 4, CCM: 3). */
   readonly saltLen: number;
   readonly blockSize: number;

@@ -33,7 +33,7 @@ ip -n isk1b link set visk1b up
 ip -n isk1a link set lo up
 ip -n isk1b link set lo up
 
-write_conf() { # name local remote localid remoteid localts remotets role
+write_conf() { # name local-addr remote-addr local-id remote-id local-ts remote-ts init|resp
   local d=$WORK/$1
   mkdir -p "$d"
   cat >"$d/strongswan.conf" <<CONF
@@ -56,7 +56,8 @@ charon {
   }
 }
 CONF
-  local auth1=psk extra_local='' extra_remote='' pools='' vips=''
+  # XAUTH is a second authentication round after PSK (swanctl.conf local-xauth/remote-xauth).
+  local extra_local='' extra_remote='' pools='' vips=''
   if [ "$MODE" = xauth ]; then
     if [ "$8" = init ]; then
       extra_local=$'    }\n    local-xauth {\n      auth = xauth\n      xauth_id = styx-user'
@@ -77,7 +78,7 @@ connections {
 $vips
 $pools
     local {
-      auth = $auth1
+      auth = psk
       id = $4
 $extra_local
     }

@@ -163,7 +163,12 @@ def dump(label):
             out += m.group(1).replace(' ', '')
         return out[:2 * int(h.group(1))].lower()
 msgs = []
-for row, summary in zip(open(tsv).read().splitlines(), enc):
+rows = open(tsv).read().splitlines()
+if len(rows) != len(enc):
+    # Messages charon had not logged yet when the capture stopped are left out.
+    sys.stderr.write('note: %d datagrams, %d charon log lines; keeping the first %d\n'
+                     % (len(rows), len(enc), min(len(rows), len(enc))))
+for row, summary in zip(rows, enc):
     src, payload = row.split('\t')
     msgs.append({'from': 'initiator' if src == '10.77.0.1' else 'responder',
                  'charon': summary, 'hex': payload})

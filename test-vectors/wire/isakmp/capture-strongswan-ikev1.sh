@@ -4,8 +4,10 @@
 # prints every ISAKMP message (UDP payload) as hex with the keying material
 # charon logs at level 4, so tests can decrypt the encrypted messages.
 #
-# Usage: capture-strongswan-ikev1.sh OUTDIR [xauth]
+# Usage: capture-strongswan-ikev1.sh OUTDIR [psk|xauth|aggressive]
+#   psk (default): Main Mode with a pre-shared key.
 #   xauth: Main Mode with XAUTH PSK and Mode Config (Transaction exchanges).
+#   aggressive: Aggressive Mode with a pre-shared key.
 # Needs root, strongSwan 5.9 (charon, swanctl), tcpdump, tshark.
 # Everything it creates (namespaces isk1a/isk1b, charons, tcpdump, WORK dir)
 # is removed on exit.
@@ -38,6 +40,9 @@ write_conf() { # name local-addr remote-addr local-id remote-id local-ts remote-
   mkdir -p "$d"
   cat >"$d/strongswan.conf" <<CONF
 charon {
+  # Aggressive Mode with PSK exposes a hash of the key to eavesdroppers; fine
+  # for a throwaway lab key, and charon insists on being told so.
+  i_dont_care_about_security_and_use_aggressive_mode_psk = yes
   load = random nonce openssl pem pkcs1 x509 pubkey aes sha1 sha2 md5 hmac gmp kernel-netlink socket-default vici attr xauth-generic
   install_routes = no
   install_virtual_ip = no
@@ -57,7 +62,8 @@ charon {
 }
 CONF
   # XAUTH is a second authentication round after PSK (swanctl.conf local-xauth/remote-xauth).
-  local extra_local='' extra_remote='' pools='' vips=''
+  local extra_local='' extra_remote='' pools='' vips='' aggressive=no
+  [ "$MODE" = aggressive ] && aggressive=yes
   if [ "$MODE" = xauth ]; then
     if [ "$8" = init ]; then
       extra_local=$'    }\n    local-xauth {\n      auth = xauth\n      xauth_id = styx-user'
@@ -71,7 +77,7 @@ CONF
 connections {
   styx {
     version = 1
-    aggressive = no
+    aggressive = $aggressive
     local_addrs = $2
     remote_addrs = $3
     proposals = aes128-sha256-modp2048,aes256-sha1-modp1024
@@ -175,7 +181,7 @@ for row, summary in zip(rows, enc):
 version = subprocess.run(['/usr/lib/ipsec/charon', '--version'], capture_output=True, text=True).stdout.strip()
 print(json.dumps({
   'source': 'Captured with capture-strongswan-ikev1.sh %s: two strongSwan charons (%s) in host network namespaces, '
-            'initiator 10.77.0.1 (a.styx.test), responder 10.77.0.2 (b.styx.test), IKEv1 Main Mode with PSK, '
+            'initiator 10.77.0.1 (a.styx.test), responder 10.77.0.2 (b.styx.test), IKEv1 PSK, '
             'IKE aes128-sha256-modp2048,aes256-sha1-modp1024, ESP aes128-sha256-modp2048,aes256gcm16-modp2048. '
             'The host kernel has no ESP, so charon fails to install the SAs after Quick Mode and deletes them. '
             '"charon" is the initiator charon\'s own log line for each message.' % (mode, version),

@@ -1,7 +1,8 @@
 /**
  * Real IKEv1 traffic between two strongSwan 5.9.8 charons (see
  * test-vectors/wire/isakmp/capture-strongswan-ikev1.sh): Main Mode with PSK,
- * and Main Mode with XAUTH and Mode Config, each followed by Quick Mode.
+ * Main Mode with XAUTH and Mode Config, and Aggressive Mode with PSK, each
+ * followed by Quick Mode.
  *
  * Every message decodes, re-encodes to the captured bytes, and carries the
  * payloads charon itself logged for it. Encrypted bodies are decrypted with
@@ -59,6 +60,7 @@ function loadCapture(mode: string): Capture {
 /** charon's exchange names (its log) to RFC numbers. */
 const CHARON_EXCHANGE: Record<string, number> = {
   ID_PROT: ExchangeType.IDENTITY_PROTECTION,
+  AGGRESSIVE: ExchangeType.AGGRESSIVE,
   TRANSACTION: ExchangeType.TRANSACTION,
   QUICK_MODE: ExchangeType.QUICK_MODE,
   INFORMATIONAL_V1: ExchangeType.INFORMATIONAL,
@@ -209,6 +211,7 @@ function attributeValue(
 describe.each([
   ['psk', AuthMethod.PRE_SHARED_KEY],
   ['xauth', AuthMethod.XAUTH_INIT_PRE_SHARED],
+  ['aggressive', AuthMethod.PRE_SHARED_KEY],
 ])('strongSwan IKEv1 capture: %s', (mode, authMethod) => {
   const capture = loadCapture(mode);
   const decoded = decodeCapture(capture);
@@ -231,7 +234,7 @@ describe.each([
     });
   });
 
-  it('keeps the cookie pair through the IKE SA; only Main Mode 1 has a zero responder cookie', () => {
+  it('keeps the cookie pair through the IKE SA; only the first message has a zero responder cookie', () => {
     const [first, ...rest] = decoded.messages;
     expect(first!.header.responderCookie).toEqual(new Uint8Array(8));
     const responderCookie = rest[0]!.header.responderCookie;
@@ -241,7 +244,7 @@ describe.each([
     for (const msg of rest) expect(msg.header.responderCookie).toEqual(responderCookie);
   });
 
-  it('offers the configured IKE proposals in Main Mode 1', () => {
+  it('offers the configured IKE proposals in the first message', () => {
     const sa = firstSa(decoded.payloads[0]!);
     expect(sa.proposals).toHaveLength(1);
     expect(sa.proposals[0]!.protocolId).toBe(ProtocolId.ISAKMP);
@@ -259,20 +262,29 @@ describe.each([
     expect(vids).toContain('4a131c81070358455c5728f20e95452f'); // RFC 3947 §3.1
   });
 
-  it('carries MODP-2048 KE, SHA-256 NAT-D hashes and FQDN identities in Main Mode', () => {
-    const mm3 = decoded.payloads[2]!;
-    expect(mm3.find((p) => p.kind === 'ke')).toMatchObject({
+  it('carries MODP-2048 KE, SHA-256 NAT-D hashes and FQDN identities in Phase 1', () => {
+    const all = decoded.payloads.flat();
+    expect(all.find((p) => p.kind === 'ke')).toMatchObject({
       data: expect.objectContaining({ length: 256 }),
     });
-    for (const p of mm3.filter((q) => q.kind === 'nat-d')) {
+    const natd = all.filter((p) => p.kind === 'nat-d');
+    expect(natd).toHaveLength(4);
+    for (const p of natd)
       expect(p).toMatchObject({ type: 20, hash: expect.objectContaining({ length: 32 }) });
-    }
-    expect(decoded.payloads[4]![0]).toEqual({
+    const ids = all.filter((p) => p.kind === 'id');
+    expect(ids[0]).toEqual({
       kind: 'id',
       idType: IdType.ID_FQDN,
       protocolId: 0,
       port: 0,
       data: ascii('a.styx.test'),
+    });
+    expect(ids[1]).toEqual({
+      kind: 'id',
+      idType: IdType.ID_FQDN,
+      protocolId: 0,
+      port: 0,
+      data: ascii('b.styx.test'),
     });
   });
 

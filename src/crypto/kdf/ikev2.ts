@@ -7,17 +7,15 @@ import type { PrfAlgorithm } from '../types.js';
 import { ascii, concat, split } from './bytes.js';
 import { prfPlus } from './prf-plus.js';
 
-/**
- * PRFs with a fixed 128-bit key (IANA Transform Type 2 ids): AES-XCBC-PRF-128
- * (RFC 4434) and AES-CMAC-PRF-128 (RFC 4615). RFC 7296 §2.14: with these, "only
- * the first 64 bits of Ni and the first 64 bits of Nr are used in calculating
- * SKEYSEED, but all the bits are used for input to the prf+ function".
- */
-const FIXED_KEY_PRF_IDS: ReadonlySet<number> = new Set([4, 8]);
 const HALF_NONCE_LEN = 8;
 
+/**
+ * RFC 7296 §2.14: with a fixed-key PRF (AES-XCBC-PRF-128, RFC 4434; AES-CMAC-PRF-128,
+ * RFC 4615) "only the first 64 bits of Ni and the first 64 bits of Nr are used in
+ * calculating SKEYSEED, but all the bits are used for input to the prf+ function".
+ */
 export function usesTruncatedNonces(prf: PrfAlgorithm): boolean {
-  return FIXED_KEY_PRF_IDS.has(prf.id);
+  return prf.fixedKey;
 }
 
 /** SKEYSEED = prf(Ni | Nr, g^ir) (RFC 7296 §2.14). */

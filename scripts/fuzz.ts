@@ -149,7 +149,14 @@ function mutate(rng: Rng, seed: Seed, seeds: readonly Seed[]): Uint8Array {
         break;
       }
       case 1:
-        if (b.length > 0) b[rng.int(b.length)] = rng.pick([0, 0xff, 0x80, 0x7f, rng.int(256)]);
+        // An interesting value, or a small step from the old one, at one octet.
+        if (b.length > 0) {
+          const at = rng.int(b.length);
+          const old = b[at]!;
+          b[at] =
+            rng.pick([0, 1, 0xff, 0x80, 0x7f, old + 1, old - 1, old + 4, old - 4, rng.int(256)]) &
+            0xff;
+        }
         break;
       case 2:
         b = b.slice(0, rng.int(b.length + 1));
@@ -281,23 +288,36 @@ const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const equalBytes = (a: Uint8Array, b: Uint8Array): boolean =>
   a.length === b.length && a.every((v, i) => v === b[i]);
 
-/** Runs one decoder; returns a description of the misbehaviour, if any. */
+/**
+ * Runs one decoder; returns a description of the misbehaviour, if any. The
+ * decoder may only throw WireError; once it accepted an input, re-encoding and
+ * decoding again must not throw at all and must give the same bytes.
+ */
 function runOne(
   target: Target,
   b: Uint8Array,
   rng: Rng,
   isakmp: IsakmpDecode | undefined,
 ): string | undefined {
+  let roundTrip: (() => string | undefined) | undefined;
   try {
     if (target === 'ikev2') {
-      const first = encodeIkeMessage(decodeIkeMessage(b));
-      const second = encodeIkeMessage(decodeIkeMessage(first));
-      if (!equalBytes(first, second)) return 're-encoding of a decoded message is not stable';
+      const decoded = decodeIkeMessage(b);
+      roundTrip = () => {
+        const first = encodeIkeMessage(decoded);
+        const second = encodeIkeMessage(decodeIkeMessage(first));
+        return equalBytes(first, second) ? undefined : 're-encoding is not stable';
+      };
     } else if (target === 'ikev2-inner') {
       const firstType = rng.pick(INNER_FIRST_TYPES);
-      const first = encodePayloadChain(decodePayloadChain(b, firstType, 0, 'inner'));
-      const second = encodePayloadChain(decodePayloadChain(first, firstType, 0, 'inner'));
-      if (!equalBytes(first, second)) return 're-encoding of a decoded inner chain is not stable';
+      const decoded = decodePayloadChain(b, firstType, 0, 'inner');
+      roundTrip = () => {
+        const first = encodePayloadChain(decoded);
+        const second = encodePayloadChain(decodePayloadChain(first, firstType, 0, 'inner'));
+        return equalBytes(first, second)
+          ? undefined
+          : 're-encoding of an inner chain is not stable';
+      };
     } else if (isakmp) {
       isakmp(b);
     }
@@ -306,11 +326,18 @@ function runOne(
       errorCodes.set(e.code, (errorCodes.get(e.code) ?? 0) + 1);
       return undefined;
     }
-    return `${(e as Error)?.name}: ${(e as Error)?.message}`;
+    return `decoder threw ${describe(e)}`;
   }
   decodedOk++;
-  return undefined;
+  try {
+    return roundTrip?.();
+  } catch (e) {
+    return `re-encoding an accepted input threw ${describe(e)}`;
+  }
 }
+
+const describe = (e: unknown): string =>
+  e instanceof Error ? `${e.name}: ${e.message}` : `a non-Error value: ${String(e)}`;
 
 /** How the decoders answered, to show that mutations reach past the header. */
 const errorCodes = new Map<string, number>();

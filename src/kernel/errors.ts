@@ -27,8 +27,10 @@ export type KernelErrorCode =
   | (string & {});
 
 const errnoNames = new Map<number, string>();
+// Where Linux has two names for one number, keep the one its headers use first.
+const preferred = new Set(['EOPNOTSUPP', 'EAGAIN', 'EDEADLK']);
 for (const [name, value] of Object.entries(constants.errno)) {
-  if (!errnoNames.has(value)) errnoNames.set(value, name);
+  if (!errnoNames.has(value) || preferred.has(name)) errnoNames.set(value, name);
 }
 
 export function errnoName(errno: number): string {

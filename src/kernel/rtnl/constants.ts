@@ -59,6 +59,7 @@ export const RTPROT_BOOT = 3;
 export const RTPROT_STATIC = 4;
 export const RT_SCOPE_UNIVERSE = 0;
 export const RT_SCOPE_LINK = 253;
+export const RT_SCOPE_NOWHERE = 255;
 export const RTN_UNICAST = 1;
 
 /** rtnetlink multicast groups (enum rtnetlink_groups); all fit the 32-bit groups mask. */

@@ -35,6 +35,7 @@ import {
   IFLA_INFO,
   IFLA_XFRM,
   RT_SCOPE_LINK,
+  RT_SCOPE_NOWHERE,
   RT_SCOPE_UNIVERSE,
   RT_TABLE_MAIN,
   RT_TABLE_UNSPEC,
@@ -152,17 +153,21 @@ export function encodeRoute(
   const table = spec.table ?? RT_TABLE_MAIN;
   const type = op === 'add' ? RTM.NEWROUTE : RTM.DELROUTE;
   const flags = op === 'add' ? NEW : NLM_F_REQUEST | NLM_F_ACK;
-  // A route without a gateway is on-link (scope link), as iproute2 decides.
-  const scope = spec.gateway === undefined && oif !== undefined ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
+  // Adding: a route without a gateway is on-link (scope link), as iproute2 decides.
+  // Deleting: scope NOWHERE, protocol and type 0 are wildcards to the kernel's
+  // match (fib_table_delete), so a route is found whatever scope it got.
+  const adding = op === 'add';
+  const onLink = spec.gateway === undefined && oif !== undefined;
+  const scope = adding ? (onLink ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE) : RT_SCOPE_NOWHERE;
   return buildMessage({ type, flags, seq, pid }, (w) => {
     w.u8(afOf(family))
       .u8(spec.prefixLen)
       .u8(0)
       .u8(0)
       .u8(table < 256 ? table : RT_TABLE_UNSPEC)
-      .u8(spec.protocol ?? RTPROT_STATIC)
+      .u8(spec.protocol ?? (adding ? RTPROT_STATIC : 0))
       .u8(scope)
-      .u8(RTN_UNICAST)
+      .u8(adding ? RTN_UNICAST : 0)
       .u32(0);
     writeAddressAttr(w, RTA.DST, spec.dst);
     if (spec.src !== undefined) writeAddressAttr(w, RTA.PREFSRC, spec.src);

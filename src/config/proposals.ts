@@ -5,7 +5,7 @@
  * others need one; an IKE proposal needs a PRF (derived from the integrity
  * algorithm when omitted, as strongSwan does) and a key exchange method.
  */
-import { allKeywords, lookupKeyword, PRF_FOR_INTEG } from './proposal-keywords.js';
+import { allKeywords, lookupKeyword, prfKeywordForInteg } from './proposal-keywords.js';
 import { closestMatch } from './suggest.js';
 import type { Proposal, TransformSpec } from './types.js';
 
@@ -50,9 +50,11 @@ export function parseProposal(text: string, protocol: Protocol): Proposal | { er
   if (problem) return { error: problem };
   if (protocol === 'ike' && groups.prf.length === 0) {
     for (const integ of groups.integ) {
-      const prf = lookupKeyword(PRF_FOR_INTEG[integ.id]!)!;
-      const { usages: _usages, ...spec } = prf;
-      groups.prf.push({ keyword: PRF_FOR_INTEG[integ.id]!, ...spec });
+      const keyword = prfKeywordForInteg(integ.keyword);
+      if (!keyword)
+        return { error: `no PRF corresponds to "${integ.keyword}"; add one such as prfsha256` };
+      const { usages: _usages, ...spec } = lookupKeyword(keyword)!;
+      if (!groups.prf.some((t) => t.id === spec.id)) groups.prf.push({ keyword, ...spec });
     }
   }
   return {

@@ -31,7 +31,7 @@ describe('proposals', () => {
     [
       'chacha20poly1305-prfsha256-ecp256',
       'ike',
-      { encr: [[28, 256]], integ: [], prf: [5], ke: [19], esn: [] },
+      { encr: [[28, undefined]], integ: [], prf: [5], ke: [19], esn: [] },
     ],
     [
       'aes128ctr-sha512-ecp384',
@@ -139,5 +139,34 @@ describe('units', () => {
       '90s',
       '1500ms',
     ]);
+  });
+});
+
+describe('keywords come from the crypto registry', () => {
+  it('rejects algorithms the registry does not implement and accepts strongSwan aliases', () => {
+    expect(parseProposal('camellia256-sha256-modp2048', 'ike')).toEqual({
+      error: 'unknown algorithm "camellia256"',
+    });
+    const aliases = parseProposal('aes128gcm128-aes256gcm-prfsha2_256-curve25519', 'ike');
+    expect('error' in aliases ? aliases : ids(aliases)).toEqual({
+      encr: [
+        [20, 128],
+        [20, 256],
+      ],
+      integ: [],
+      prf: [5],
+      ke: [31],
+      esn: [],
+    });
+  });
+  it('allows a PFS group in an AH proposal', () => {
+    const ah = parseProposal('sha256-ecp256', 'ah');
+    expect('error' in ah ? ah : ids(ah)).toEqual({
+      encr: [],
+      integ: [12],
+      prf: [],
+      ke: [19],
+      esn: [],
+    });
   });
 });

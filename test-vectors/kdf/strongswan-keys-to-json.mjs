@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+// Turns a capture made by capture-strongswan-keys.sh into a JSON vector file: the
+// IKE datagrams from the pcap (non-ESP marker stripped) and the values the
+// initiator's charon logged at "ike 4" (DH secret, SKEYSEED, Sk_*, the AUTH inputs
+// and outputs). It copies; it computes nothing.
+// Usage: node strongswan-keys-to-json.mjs DIR OUT.json 'SOURCE TEXT' 'TRANSFORMS JSON'
+import { readFileSync, writeFileSync } from 'node:fs';
+
+const [dir, out, source, transforms] = process.argv.slice(2);
+const NAMES = { 34: 'IKE_SA_INIT', 35: 'IKE_AUTH', 36: 'CREATE_CHILD_SA', 37: 'INFORMATIONAL' };
+
+function readPcap(file) {
+  const data = readFileSync(file);
+  if (data.readUInt32LE(0) !== 0xa1b2c3d4 || data.readUInt32LE(20) !== 1) throw new Error('not an Ethernet pcap');
+  const messages = [];
+  for (let off = 24; off < data.length; ) {
+    const incl = data.readUInt32LE(off + 8);
+    const pkt = data.subarray(off + 16, off + 16 + incl);
+    off += 16 + incl;
+    const ip = pkt.subarray(14);
+    const udp = ip.subarray((ip[0] & 15) * 4);
+    const [sport, dport] = [udp.readUInt16BE(0), udp.readUInt16BE(2)];
+    let payload = udp.subarray(8);
+    if (sport === 4500 || dport === 4500) {
+      if (payload.readUInt32BE(0) !== 0) throw new Error('missing non-ESP marker');
+      payload = payload.subarray(4);
+    }
+    const role = payload[19] & 0x20 ? 'response' : 'request';
+    messages.push({
+      name: `${NAMES[payload[18]] ?? payload[18]} ${role} mid=${payload.readUInt32BE(20)} #${messages.length + 1}`,
+      from: `${[...ip.subarray(12, 16)].join('.')}:${sport}`,
+      to: `${[...ip.subarray(16, 20)].join('.')}:${dport}`,
+      hex: payload.toString('hex'),
+    });
+  }
+  return messages;
+}
+
+/** strongSwan's %B dumps: "LABEL => N bytes @ ADDR" followed by "  OFF: HH HH ..." lines. */
+function readLog(file) {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const values = {};
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^\d+\[IKE\] (.+?) => (\d+) bytes @ /.exec(lines[i]);
+    if (!m) continue;
+    let hex = '';
+    for (let j = i + 1; j < lines.length; j++) {
+      const d = /^\d+\[IKE\]\s+\d+: ((?:[0-9A-F]{2} ?)+)/.exec(lines[j]);
+      if (!d) break;
+      hex += d[1].replace(/\s+/g, '').toLowerCase();
+    }
+    if (hex.length !== Number(m[2]) * 2) throw new Error(`incomplete dump of ${m[1]}`);
+    (values[m[1]] ??= []).push(hex);
+  }
+  return values;
+}
+
+const log = readLog(`${dir}/a/charon.log`);
+const first = (label) => {
+  if (!log[label]) throw new Error(`not logged: ${label}`);
+  return log[label][0];
+};
+const both = (label) => {
+  if (log[label]?.length !== 2) throw new Error(`expected two dumps of ${label}`);
+  return log[label];
+};
+const octets = both("octets = message + nonce + prf(Sk_px, IDx')");
+const ids = both("IDx'");
+const auths = both('AUTH = prf(prf(secret, keypad), octets)');
+const vector = {
+  source,
+  section: 'RFC 7296 §2.14 (SKEYSEED, SK_*), §2.15 (PSK AUTH), §3.14 (SK payload)',
+  notes:
+    'Logged by the initiator (alice). The responder authenticates as bob@styx.test. The PSK is the lab value below, not a real secret. "initiatorAuth"/"responderAuth" hold the IDx\' bodies, the signed octets and the AUTH values strongSwan computed (for its own AUTH and to verify the peer\'s).',
+  transforms: JSON.parse(transforms),
+  preSharedKey: 'styx-lab-not-a-secret',
+  messages: readPcap(`${dir}/ike.pcap`),
+  logged: {
+    sharedSecret: first('shared Diffie Hellman secret'),
+    skeyseed: first('SKEYSEED'),
+    skD: first('Sk_d secret'),
+    skAi: log['Sk_ai secret']?.[0] ?? '',
+    skAr: log['Sk_ar secret']?.[0] ?? '',
+    skEi: first('Sk_ei secret'),
+    skEr: first('Sk_er secret'),
+    skPi: first('Sk_pi secret'),
+    skPr: first('Sk_pr secret'),
+    initiatorAuth: { idBody: ids[0], signedOctets: octets[0], auth: auths[0] },
+    responderAuth: { idBody: ids[1], signedOctets: octets[1], auth: auths[1] },
+  },
+};
+writeFileSync(out, `${JSON.stringify(vector, null, 1)}\n`);
+console.log(vector.messages.length, 'messages');

@@ -19,6 +19,7 @@ import {
   encodeIkeMessage,
   encodePayloadChain,
   PayloadType,
+  payloadTypeOf,
 } from '../src/wire/ikev2/index.js';
 import { ikeAuthInnerPayloads, sampleMessages } from '../test/wire/ikev2/fixtures.js';
 
@@ -86,6 +87,14 @@ interface Seed {
   bytes: Uint8Array;
   /** Offsets of 16- or 32-bit length fields worth corrupting. */
   lengthFields: number[];
+  /** For inner chains: the type of the first payload. */
+  firstType?: number;
+}
+
+interface Input {
+  target: Target;
+  bytes: Uint8Array;
+  firstType?: number;
 }
 
 const hexToBytes = (h: string): Uint8Array => Uint8Array.from(Buffer.from(h, 'hex'));
@@ -129,8 +138,19 @@ function buildSeeds(): Seed[] {
   for (const b of ikev2) {
     seeds.push({ target: 'ikev2', bytes: b, lengthFields: [24, ...chainLengthFields(b, 28)] });
   }
-  const inner = encodePayloadChain(ikeAuthInnerPayloads());
-  seeds.push({ target: 'ikev2-inner', bytes: inner, lengthFields: chainLengthFields(inner, 0) });
+  // Decrypted SK contents: every inner payload kind, and a rotation of them so
+  // that each kind also heads a chain.
+  const innerPayloads = ikeAuthInnerPayloads();
+  innerPayloads.forEach((_, i) => {
+    const rotated = [...innerPayloads.slice(i), ...innerPayloads.slice(0, i)];
+    const bytes = encodePayloadChain(rotated);
+    seeds.push({
+      target: 'ikev2-inner',
+      bytes,
+      lengthFields: chainLengthFields(bytes, 0),
+      firstType: payloadTypeOf(rotated[0]!),
+    });
+  });
   for (const h of loadVectorHex(join(root, 'test-vectors/wire/isakmp'))) {
     const b = hexToBytes(h);
     seeds.push({ target: 'isakmp', bytes: b, lengthFields: [24, ...chainLengthFields(b, 28)] });
@@ -140,7 +160,8 @@ function buildSeeds(): Seed[] {
 
 function mutate(rng: Rng, seed: Seed, seeds: readonly Seed[]): Uint8Array {
   let b = Uint8Array.from(seed.bytes);
-  const rounds = 1 + rng.int(3);
+  // Mostly one mutation, so that most inputs stay close to valid and reach deep.
+  const rounds = rng.int(4) === 0 ? 2 + rng.int(3) : 1;
   for (let r = 0; r < rounds; r++) {
     switch (rng.int(8)) {
       case 0: {
@@ -227,22 +248,24 @@ function mutate(rng: Rng, seed: Seed, seeds: readonly Seed[]): Uint8Array {
   return b;
 }
 
-function randomInput(rng: Rng): { target: Target; bytes: Uint8Array } {
+function randomInput(rng: Rng): Input {
   const target = rng.pick<Target>(['ikev2', 'ikev2-inner', 'isakmp']);
   const b = rng.bytes(rng.int(400));
   if (target !== 'ikev2-inner' && b.length >= 28 && rng.int(2) === 0) {
     b[17] = target === 'ikev2' ? 0x20 : 0x10;
     new DataView(b.buffer).setUint32(24, b.length);
   }
-  return { target, bytes: b };
+  return { target, bytes: b, firstType: rng.pick(INNER_FIRST_TYPES) };
 }
 
 /** A quarter of the mutated inputs start from decrypted SK contents. */
-function mutatedInput(rng: Rng, seeds: readonly Seed[]): { target: Target; bytes: Uint8Array } {
+function mutatedInput(rng: Rng, seeds: readonly Seed[]): Input {
   const inner = seeds.filter((s) => s.target === 'ikev2-inner');
   const outer = seeds.filter((s) => s.target !== 'ikev2-inner');
   const seed = rng.int(4) === 0 ? rng.pick(inner) : rng.pick(outer);
-  return { target: seed.target, bytes: mutate(rng, seed, seeds) };
+  // Mostly the seed's own first type; sometimes another, to misparse on purpose.
+  const firstType = rng.int(8) === 0 ? rng.pick(INNER_FIRST_TYPES) : seed.firstType;
+  return { target: seed.target, bytes: mutate(rng, seed, seeds), firstType };
 }
 
 const INNER_FIRST_TYPES = [
@@ -296,7 +319,7 @@ const equalBytes = (a: Uint8Array, b: Uint8Array): boolean =>
 function runOne(
   target: Target,
   b: Uint8Array,
-  rng: Rng,
+  innerFirstType: number,
   isakmp: IsakmpDecode | undefined,
 ): string | undefined {
   let roundTrip: (() => string | undefined) | undefined;
@@ -309,7 +332,7 @@ function runOne(
         return equalBytes(first, second) ? undefined : 're-encoding is not stable';
       };
     } else if (target === 'ikev2-inner') {
-      const firstType = rng.pick(INNER_FIRST_TYPES);
+      const firstType = innerFirstType;
       const decoded = decodePayloadChain(b, firstType, 0, 'inner');
       roundTrip = () => {
         const first = encodePayloadChain(decoded);
@@ -323,12 +346,13 @@ function runOne(
     }
   } catch (e) {
     if (isWireError(e)) {
-      errorCodes.set(e.code, (errorCodes.get(e.code) ?? 0) + 1);
+      const codes = outcomes[target].errors;
+      codes.set(e.code, (codes.get(e.code) ?? 0) + 1);
       return undefined;
     }
     return `decoder threw ${describe(e)}`;
   }
-  decodedOk++;
+  outcomes[target].accepted++;
   try {
     return roundTrip?.();
   } catch (e) {
@@ -340,8 +364,11 @@ const describe = (e: unknown): string =>
   e instanceof Error ? `${e.name}: ${e.message}` : `a non-Error value: ${String(e)}`;
 
 /** How the decoders answered, to show that mutations reach past the header. */
-const errorCodes = new Map<string, number>();
-let decodedOk = 0;
+const outcomes: Record<Target, { accepted: number; errors: Map<string, number> }> = {
+  ikev2: { accepted: 0, errors: new Map() },
+  'ikev2-inner': { accepted: 0, errors: new Map() },
+  isakmp: { accepted: 0, errors: new Map() },
+};
 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
@@ -360,7 +387,7 @@ async function main(): Promise<void> {
     if (!isakmp && targets.includes('isakmp')) targets.pop();
     for (const t of targets) {
       counts[t]++;
-      const why = runOne(t, input.bytes, rng, isakmp);
+      const why = runOne(t, input.bytes, input.firstType ?? PayloadType.IDi, isakmp);
       if (why !== undefined) {
         bad++;
         if (offenders.length < 5)
@@ -373,8 +400,11 @@ async function main(): Promise<void> {
   console.log(
     `decoder runs: ikev2 ${counts.ikev2}, ikev2-inner ${counts['ikev2-inner']}, isakmp ${isakmp ? counts.isakmp : 'skipped'}`,
   );
-  const codes = [...errorCodes].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${n}`);
-  console.log(`decoded without error: ${decodedOk}; WireError codes: ${codes.join(', ')}`);
+  for (const [target, o] of Object.entries(outcomes)) {
+    if (target === 'isakmp' && !isakmp) continue;
+    const codes = [...o.errors].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${n}`);
+    console.log(`  ${target}: accepted ${o.accepted}; WireError ${codes.join(', ')}`);
+  }
   console.log(`untyped failures or unstable re-encodings: ${bad}`);
   for (const o of offenders) {
     console.log(`  #${o.iteration} ${o.target}: ${o.why}\n    ${o.hex}`);

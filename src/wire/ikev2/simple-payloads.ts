@@ -57,14 +57,12 @@ export function encodeIdBody(w: ByteWriter, p: IdPayload): void {
 }
 
 /** CERT (RFC 7296 §3.6) and CERTREQ (§3.7): one encoding octet, then data. */
-export function decodeCertBody<K extends 'CERT' | 'CERTREQ'>(
+export function decodeCertBody(
   r: ByteReader,
-  kind: K,
-): K extends 'CERT' ? Body<CertPayload> : Body<CertReqPayload> {
+  kind: 'CERT' | 'CERTREQ',
+): Body<CertPayload> | Body<CertReqPayload> {
   const encoding = r.u8('certificate encoding');
-  return { kind, encoding, data: r.rest() } as K extends 'CERT'
-    ? Body<CertPayload>
-    : Body<CertReqPayload>;
+  return { kind, encoding, data: r.rest() };
 }
 
 export function encodeCertBody(w: ByteWriter, p: CertPayload | CertReqPayload): void {

@@ -70,6 +70,15 @@ bool Configure(int fd, const UdpSocketOptions& options, SyscallFailure* failure)
                                      sizeof options.mark, "SO_MARK", failure)) {
     return false;
   }
+  if (options.receive_buffer_size != 0) {
+    const int size = static_cast<int>(options.receive_buffer_size);
+    // SO_RCVBUFFORCE may exceed net.core.rmem_max but needs CAP_NET_ADMIN;
+    // without it, SO_RCVBUF up to that maximum.
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0 &&
+        !SetIntOption(fd, SOL_SOCKET, SO_RCVBUF, size, "SO_RCVBUF", failure)) {
+      return false;
+    }
+  }
   if (options.bypass_policy && !SetBypassPolicy(fd, family, failure)) return false;
   if (options.encap_esp_in_udp &&
       !SetIntOption(fd, IPPROTO_UDP, UDP_ENCAP, UDP_ENCAP_ESPINUDP, "UDP_ENCAP", failure)) {

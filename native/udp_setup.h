@@ -19,6 +19,9 @@ struct UdpSocketOptions {
   bool encap_esp_in_udp = false;
   bool has_mark = false;
   uint32_t mark = 0;
+  // SO_RCVBUF in bytes (0: the system default, net.core.rmem_default). A
+  // responder under a burst of IKE_SA_INIT requests drops what does not fit.
+  uint32_t receive_buffer_size = 0;
 };
 
 struct SyscallFailure {

@@ -82,6 +82,17 @@ bool ReadOptions(Napi::Env env, const Napi::Value& value, UdpSocketOptions* out)
   out->reuse_address = ReadFlag(options, "reuseAddress", true);
   out->bypass_policy = ReadFlag(options, "bypassPolicy", true);
   out->encap_esp_in_udp = ReadFlag(options, "encapEspInUdp", false);
+  const Napi::Value receive_buffer = options.Get("receiveBufferSize");
+  if (receive_buffer.IsNumber()) {
+    const double number = receive_buffer.As<Napi::Number>().DoubleValue();
+    if (!(number >= 1 && number <= 1073741824.0) || number != static_cast<uint32_t>(number)) {
+      MakeArgumentError(env, "ERR_INVALID_ARG_VALUE",
+                        "options.receiveBufferSize must be an integer 1-2^30")
+          .ThrowAsJavaScriptException();
+      return false;
+    }
+    out->receive_buffer_size = static_cast<uint32_t>(number);
+  }
   const Napi::Value mark = options.Get("mark");
   if (mark.IsNumber()) {
     const double number = mark.As<Napi::Number>().DoubleValue();

@@ -10,7 +10,8 @@
 namespace styx {
 
 // JS: new UdpSocket(options, onMessage, onError)
-//   options   { address, port, reuseAddress?, bypassPolicy?, encapEspInUdp?, mark? }
+//   options   { address, port, reuseAddress?, bypassPolicy?, encapEspInUdp?, mark?,
+//               receiveBufferSize? }
 //   onMessage (data: Buffer, remoteAddress, remotePort, localAddress, ifindex)
 //   onError   (error) for failures after the socket was opened (recvmsg, poll)
 // Methods: send(data, address, port, from?) -> bytes sent; close(); address();

@@ -83,7 +83,7 @@ export function parseConfig(
     const hint = /flow/i.test(message)
       ? '; quote values that contain [ ] { } or , such as "10.0.0.0/8[tcp/80]"'
       : '';
-    reader.errorAt(e.pos[0], '(yaml)', `${message}${hint}`);
+    reader.errorAt(e.pos[0], '', `YAML syntax: ${message}${hint}`);
   }
   if (reader.errors.length > 0) return { ok: false, errors: reader.errors };
 
@@ -92,7 +92,11 @@ export function parseConfig(
     baseDir: options.baseDir ?? dirname(fileName),
   };
   const root = doc.contents;
-  const entries = root === null ? new Map() : reader.map(root, '', TOP_KEYS);
+  if (root === null) {
+    reader.errorAt(0, '', 'the file is empty; expected a mapping with connections');
+    return { ok: false, errors: reader.errors };
+  }
+  const entries = reader.map(root, '', TOP_KEYS);
   const f = new Fields(reader, entries ?? new Map(), '');
   const daemon = f.has('daemon')
     ? readDaemonSettings(reader, f.node('daemon'), 'daemon')
@@ -105,7 +109,7 @@ export function parseConfig(
       if (password) eapUsers.push({ id: entry.key, password });
     }
   }
-  if (root !== null && isMap(root) && !f.has('connections')) {
+  if (isMap(root) && !f.has('connections')) {
     reader.error(
       root,
       'connections',

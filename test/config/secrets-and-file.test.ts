@@ -146,14 +146,29 @@ describe('file structure', () => {
     const r = parseConfig('connections:\n  gw:\n    version: 2\n   bad: [\n', 'styx.yaml');
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.errors[0]!.path).toBe('(yaml)');
+    expect(r.errors[0]!.path).toBe('');
+    expect(r.errors[0]!.message).toMatch(/^YAML syntax: /);
     expect(r.errors[0]!.line).toBeGreaterThanOrEqual(4);
+  });
+
+  it('rejects an empty file and a file that is not a mapping', () => {
+    for (const [text, error] of [
+      ['', 'styx.yaml:1:1: the file is empty; expected a mapping with connections'],
+      [
+        '# only a comment\n',
+        'styx.yaml:1:1: the file is empty; expected a mapping with connections',
+      ],
+      ['- a\n', 'styx.yaml:1:1: a list is not allowed; expected a mapping'],
+    ]) {
+      const r = parseConfig(text!, 'styx.yaml');
+      expect(r.ok ? [] : r.errors.map(formatConfigError)).toEqual([error]);
+    }
   });
 
   it('reports duplicate keys', () => {
     const r = parseConfig(`${yaml('x')}    psk: y\n`, 'styx.yaml');
     expect(r.ok ? [] : r.errors.map(formatConfigError)).toEqual([
-      'styx.yaml:7:5: (yaml): Map keys must be unique',
+      'styx.yaml:7:5: YAML syntax: Map keys must be unique',
     ]);
   });
 

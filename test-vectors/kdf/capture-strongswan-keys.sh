@@ -7,7 +7,12 @@
 # Writes $OUT/ike.pcap and $OUT/a/charon.log (initiator, "ike 4" logs the DH
 # secret and the Sk_* keys); strongswan-keys-to-json.mjs turns them into JSON.
 # Usage (as root): PROPOSAL=aes256-sha256-x25519 OUT=/tmp/x sh capture-strongswan-keys.sh
+# VERSION=1 records IKEv1 Main Mode with PSK and one Quick Mode (ESP_PROPOSAL,
+# with PFS when it names a DH group); the host kernel has no ESP, so installing
+# the SA fails after the keys are derived and logged, which is all this needs.
 set -eu
+VERSION=${VERSION:-2}
+ESP_PROPOSAL=${ESP_PROPOSAL:-aes128-sha256-modp2048}
 OUT=${OUT:-/tmp/styx-kdf-capture}
 PROPOSAL=${PROPOSAL:-aes256-sha256-x25519}
 A=styxka; B=styxkb
@@ -27,6 +32,13 @@ ip -n $B addr add 10.98.0.2/24 dev skb; ip -n $B link set skb up; ip -n $B link 
 for n in a b; do
   if [ $n = a ]; then me=10.98.0.1; peer=10.98.0.2; idme=alice@styx.test; idpeer=bob@styx.test;
   else me=10.98.0.2; peer=10.98.0.1; idme=bob@styx.test; idpeer=alice@styx.test; fi
+  if [ "$VERSION" = 1 ]; then
+    CHILD="    children { lab { esp_proposals = $ESP_PROPOSAL
+      local_ts = $me/32
+      remote_ts = $peer/32 } }"
+  else
+    CHILD="    childless = force"
+  fi
   cat > "$OUT/$n/strongswan.conf" <<CONF
 charon {
   load = random nonce openssl pem pkcs1 x509 curve25519 aes sha2 hmac kdf gcm xcbc cmac kernel-netlink socket-default vici
@@ -42,6 +54,7 @@ charon {
     log { path = $OUT/$n/charon.log
       default = 1
       ike = 4
+      chd = 4
       enc = 1 }
   }
 }
@@ -49,11 +62,11 @@ CONF
   cat > "$OUT/$n/swanctl.conf" <<CONF
 connections {
   lab {
-    version = 2
+    version = $VERSION
     local_addrs = $me
     remote_addrs = $peer
     proposals = $PROPOSAL
-    childless = force
+$CHILD
     local {
       auth = psk
       id = $idme
@@ -86,7 +99,11 @@ for n in a b; do
   i=0; while [ ! -S "$OUT/$n/charon.vici" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
   swanctl --load-all --uri "unix://$OUT/$n/charon.vici" --file "$OUT/$n/swanctl.conf" >/dev/null
 done
-swanctl --initiate --uri "unix://$OUT/a/charon.vici" --ike lab --timeout 10
+if [ "$VERSION" = 1 ]; then
+  swanctl --initiate --uri "unix://$OUT/a/charon.vici" --child lab --timeout 10 || true
+else
+  swanctl --initiate --uri "unix://$OUT/a/charon.vici" --ike lab --timeout 10
+fi
 sleep 1
 swanctl --terminate --uri "unix://$OUT/a/charon.vici" --ike lab --timeout 10 || true
 sleep 1

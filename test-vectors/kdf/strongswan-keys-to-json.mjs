@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 
 const [dir, out, source, transforms] = process.argv.slice(2);
 const NAMES = { 34: 'IKE_SA_INIT', 35: 'IKE_AUTH', 36: 'CREATE_CHILD_SA', 37: 'INFORMATIONAL' };
+const NAMES_V1 = { 2: 'MAIN_MODE', 4: 'AGGRESSIVE', 5: 'INFORMATIONAL_V1', 32: 'QUICK_MODE' };
 
 function readPcap(file) {
   const data = readFileSync(file);
@@ -25,9 +26,10 @@ function readPcap(file) {
       if (payload.readUInt32BE(0) !== 0) throw new Error('missing non-ESP marker');
       payload = payload.subarray(4);
     }
-    const role = payload[19] & 0x20 ? 'response' : 'request';
+    const v1 = payload[17] === 0x10;
+    const role = v1 ? `from ${[...ip.subarray(12, 16)].join('.')}` : payload[19] & 0x20 ? 'response' : 'request';
     messages.push({
-      name: `${NAMES[payload[18]] ?? payload[18]} ${role} mid=${payload.readUInt32BE(20)} #${messages.length + 1}`,
+      name: `${(v1 ? NAMES_V1 : NAMES)[payload[18]] ?? payload[18]} ${role} mid=${payload.readUInt32BE(20)} #${messages.length + 1}`,
       from: `${[...ip.subarray(12, 16)].join('.')}:${sport}`,
       to: `${[...ip.subarray(16, 20)].join('.')}:${dport}`,
       hex: payload.toString('hex'),
@@ -41,11 +43,11 @@ function readLog(file) {
   const lines = readFileSync(file, 'utf8').split('\n');
   const values = {};
   for (let i = 0; i < lines.length; i++) {
-    const m = /^\d+\[IKE\] (.+?) => (\d+) bytes @ /.exec(lines[i]);
+    const m = /^\d+\[(?:IKE|CHD)\] (.+?) => (\d+) bytes @ /.exec(lines[i]);
     if (!m) continue;
     let hex = '';
     for (let j = i + 1; j < lines.length; j++) {
-      const d = /^\d+\[IKE\]\s+\d+: ((?:[0-9A-F]{2} ?)+)/.exec(lines[j]);
+      const d = /^\d+\[(?:IKE|CHD)\]\s+\d+: ((?:[0-9A-F]{2} ?)+)/.exec(lines[j]);
       if (!d) break;
       hex += d[1].replace(/\s+/g, '').toLowerCase();
     }
@@ -64,30 +66,65 @@ const both = (label) => {
   if (log[label]?.length !== 2) throw new Error(`expected two dumps of ${label}`);
   return log[label];
 };
-const octets = both("octets = message + nonce + prf(Sk_px, IDx')");
-const ids = both("IDx'");
-const auths = both('AUTH = prf(prf(secret, keypad), octets)');
+const optional = (label) => log[label]?.[0];
+function ikev2Vector() {
+  const octets = both("octets = message + nonce + prf(Sk_px, IDx')");
+  const ids = both("IDx'");
+  const auths = both('AUTH = prf(prf(secret, keypad), octets)');
+  return {
+    section: 'RFC 7296 §2.14 (SKEYSEED, SK_*), §2.15 (PSK AUTH), §3.14 (SK payload)',
+    notes:
+      'Logged by the initiator (alice). The responder authenticates as bob@styx.test. The PSK is the lab value below, not a real secret. "initiatorAuth"/"responderAuth" hold the IDx\' bodies, the signed octets and the AUTH values strongSwan computed (for its own AUTH and to verify the peer\'s).',
+    logged: {
+      sharedSecret: first('shared Diffie Hellman secret'),
+      skeyseed: first('SKEYSEED'),
+      skD: first('Sk_d secret'),
+      skAi: optional('Sk_ai secret') ?? '',
+      skAr: optional('Sk_ar secret') ?? '',
+      skEi: first('Sk_ei secret'),
+      skEr: first('Sk_er secret'),
+      skPi: first('Sk_pi secret'),
+      skPr: first('Sk_pr secret'),
+      initiatorAuth: { idBody: ids[0], signedOctets: octets[0], auth: auths[0] },
+      responderAuth: { idBody: ids[1], signedOctets: octets[1], auth: auths[1] },
+    },
+  };
+}
+function ikev1Vector() {
+  return {
+    section: 'RFC 2409 §5 (SKEYID for pre-shared keys, SKEYID_d/a/e, HASH_I/HASH_R), App. B (Ka), §5.5 (Quick Mode KEYMAT)',
+    notes:
+      'Main Mode with PSK, then one Quick Mode, logged by the initiator (alice); installing the ESP SA failed on the host kernel after the keys were derived. "hashIData"/"hashRData" are the octets strongSwan fed to the PRF for HASH_I/HASH_R; "initiatorSaSeed"/"responderSaSeed" the Quick Mode KEYMAT seeds ([g(qm)^xy |] protocol | SPI | Ni_b | Nr_b); the Quick Mode keys are KEYMAT split into encryption then integrity key.',
+    logged: {
+      sharedSecret: first('shared Diffie Hellman secret'),
+      skeyid: first('SKEYID'),
+      skeyidD: first('SKEYID_d'),
+      skeyidA: first('SKEYID_a'),
+      skeyidE: first('SKEYID_e'),
+      encryptionKeyKa: first('encryption key Ka'),
+      hashIData: first('HASH_I data'),
+      hashI: first('HASH_I'),
+      hashRData: first('HASH_R data'),
+      hashR: first('HASH_R'),
+      quickModeSharedSecret: optional('DH secret') ?? '',
+      initiatorSaSeed: first('initiator SA seed'),
+      responderSaSeed: first('responder SA seed'),
+      encryptionInitiatorKey: first('encryption initiator key'),
+      encryptionResponderKey: first('encryption responder key'),
+      integrityInitiatorKey: first('integrity initiator key'),
+      integrityResponderKey: first('integrity responder key'),
+    },
+  };
+}
+const versioned = log.SKEYID ? ikev1Vector() : ikev2Vector();
 const vector = {
   source,
-  section: 'RFC 7296 §2.14 (SKEYSEED, SK_*), §2.15 (PSK AUTH), §3.14 (SK payload)',
-  notes:
-    'Logged by the initiator (alice). The responder authenticates as bob@styx.test. The PSK is the lab value below, not a real secret. "initiatorAuth"/"responderAuth" hold the IDx\' bodies, the signed octets and the AUTH values strongSwan computed (for its own AUTH and to verify the peer\'s).',
+  section: versioned.section,
+  notes: versioned.notes,
   transforms: JSON.parse(transforms),
   preSharedKey: 'styx-lab-not-a-secret',
   messages: readPcap(`${dir}/ike.pcap`),
-  logged: {
-    sharedSecret: first('shared Diffie Hellman secret'),
-    skeyseed: first('SKEYSEED'),
-    skD: first('Sk_d secret'),
-    skAi: log['Sk_ai secret']?.[0] ?? '',
-    skAr: log['Sk_ar secret']?.[0] ?? '',
-    skEi: first('Sk_ei secret'),
-    skEr: first('Sk_er secret'),
-    skPi: first('Sk_pi secret'),
-    skPr: first('Sk_pr secret'),
-    initiatorAuth: { idBody: ids[0], signedOctets: octets[0], auth: auths[0] },
-    responderAuth: { idBody: ids[1], signedOctets: octets[1], auth: auths[1] },
-  },
+  logged: versioned.logged,
 };
 writeFileSync(out, `${JSON.stringify(vector, null, 1)}\n`);
 console.log(vector.messages.length, 'messages');

@@ -148,6 +148,36 @@ describe('valid connection settings', () => {
       (c) => c.localAuth.map((r) => r.auth),
       ['psk', 'eap-md5'],
     ],
+    [
+      'local2: { auth: psk, id: "C=CH, O=Example, CN=moon" }',
+      (c) => c.localAuth[1]!.id,
+      {
+        type: 'dn',
+        value: 'C=CH, O=Example, CN=moon',
+        rdns: [
+          { type: 'C', value: 'CH' },
+          { type: 'O', value: 'Example' },
+          { type: 'CN', value: 'moon' },
+        ],
+      },
+    ],
+    [
+      'remote2: { auth: psk, id: "keyid:0a0b" }',
+      (c) => c.remoteAuth[1]!.id,
+      { type: 'keyid', value: '0a0b' },
+    ],
+    [
+      'remote2: { auth: psk, id: 192.0.2.2 }',
+      (c) => c.remoteAuth[1]!.id,
+      { type: 'ipv4', value: '192.0.2.2' },
+    ],
+    ['local2: { auth: psk }', (c) => c.localAuth[1]!.id, { type: 'address' }],
+    ['remote2: { auth: psk }', (c) => c.remoteAuth[1]!.id, { type: 'any' }],
+    [
+      'remote2: { auth: eap-mschapv2, eap_id: "%any" }',
+      (c) => [c.remoteAuth[1]!.auth, c.remoteAuth[1]!.eapId],
+      ['eap-mschapv2', { type: 'any' }],
+    ],
   ];
   for (const [setting, pick, expected] of cases) {
     it(setting, () => expect(pick(parseOk(setting))).toEqual(expected));
@@ -295,6 +325,22 @@ describe('invalid connection settings', () => {
     [
       'local2: { id: carol }',
       'styx.yaml:7:13: connections.gw.local2: auth is required; expected one of psk, pubkey, eap-md5, eap-mschapv2, eap-tls',
+    ],
+    [
+      'remote2: { auth: psk, id: "keyid:abc" }',
+      'styx.yaml:7:31: connections.gw.remote2.id: "keyid:abc" is not allowed; expected keyid: followed by an even number of hex digits',
+    ],
+    [
+      'local2: { auth: psk, id: "C=CH, Q=x" }',
+      'styx.yaml:7:30: connections.gw.local2.id: "C=CH, Q=x" is not allowed; expected a known attribute type (C, ST, L, O, OU, CN, E, DC, UID, ...) or an OID in the DN, found "Q"',
+    ],
+    [
+      'local2: { auth: psk, eap_id: carol }',
+      'styx.yaml:7:34: connections.gw.local2.eap_id: eap_id is only allowed with an eap-* auth method, not "psk"',
+    ],
+    [
+      'local2: { auth: pubkey, certs: [moon.pem] }',
+      'styx.yaml:7:21: connections.gw.local2.auth: auth "pubkey" needs key (our private key file)',
     ],
   ];
   for (const [setting, error] of cases) {

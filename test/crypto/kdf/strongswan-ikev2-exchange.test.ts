@@ -26,7 +26,16 @@ interface Capture {
   transforms: { encr: number; encrKeyBits: number; integ?: number; prf: number; ke: number };
   preSharedKey: string;
   messages: { name: string; hex: string }[];
-  logged: Record<string, string> & {
+  logged: {
+    sharedSecret: string;
+    skeyseed: string;
+    skD: string;
+    skAi: string;
+    skAr: string;
+    skEi: string;
+    skEr: string;
+    skPi: string;
+    skPr: string;
     initiatorAuth: { idBody: string; signedOctets: string; auth: string };
     responderAuth: { idBody: string; signedOctets: string; auth: string };
   };

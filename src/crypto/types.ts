@@ -24,46 +24,12 @@ export const TransformType = {
 } as const;
 export type TransformTypeValue = (typeof TransformType)[keyof typeof TransformType];
 
-/** IKEv2 Transform Type 1 IDs (IANA "Transform Type 1 - Encryption Algorithm Transform IDs"). */
-export const EncrId = {
-  DES_IV64: 1,
-  DES: 2,
-  '3DES': 3,
-  NULL: 11,
-  AES_CBC: 12,
-  AES_CTR: 13,
-  AES_CCM_8: 14,
-  AES_CCM_12: 15,
-  AES_CCM_16: 16,
-  AES_GCM_8: 18,
-  AES_GCM_12: 19,
-  AES_GCM_16: 20,
-  NULL_AUTH_AES_GMAC: 21,
-  CHACHA20_POLY1305: 28,
-} as const;
-
-/** IKEv2 Transform Type 2 IDs (IANA "Transform Type 2 - Pseudorandom Function Transform IDs"). */
-export const PrfId = {
-  HMAC_MD5: 1,
-  HMAC_SHA1: 2,
-  AES128_XCBC: 4,
-  HMAC_SHA2_256: 5,
-  HMAC_SHA2_384: 6,
-  HMAC_SHA2_512: 7,
-  AES128_CMAC: 8,
-} as const;
-
-/** IKEv2 Transform Type 3 IDs (IANA "Transform Type 3 - Integrity Algorithm Transform IDs"). */
-export const IntegId = {
-  NONE: 0,
-  HMAC_MD5_96: 1,
-  HMAC_SHA1_96: 2,
-  AES_XCBC_96: 5,
-  AES_CMAC_96: 8,
-  HMAC_SHA2_256_128: 12,
-  HMAC_SHA2_384_192: 13,
-  HMAC_SHA2_512_256: 14,
-} as const;
+/**
+ * The IANA transform IDs (RFC 7296 §3.3.2) are defined once, with the wire codec;
+ * re-exported here so crypto code and tests can name entries without reaching
+ * into src/wire.
+ */
+export { EncrId, IntegId, PrfId } from '../wire/ikev2/transforms.js';
 
 /** Where a transform may be used. */
 export type Usage = 'ike' | 'esp' | 'ah' | 'ikev1';

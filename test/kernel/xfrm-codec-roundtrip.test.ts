@@ -6,9 +6,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalizeAddress } from '../../src/kernel/address.js';
-import { splitMessages } from '../../src/kernel/netlink/message.js';
+import { ByteWriter, splitMessages } from '../../src/kernel/netlink/message.js';
 import type { Lifetime, PolicySpec, SaInfo, SaSpec, Selector } from '../../src/kernel/types.js';
-import { XFRM_MSG } from '../../src/kernel/xfrm/constants.js';
+import { XFRM_MSG, XFRMA } from '../../src/kernel/xfrm/constants.js';
 import { decodePolicy, encodePolicyRequest } from '../../src/kernel/xfrm/policy.js';
 import { decodeSa, encodeSaRequest } from '../../src/kernel/xfrm/sa.js';
 import { normalizeSelector, normalizeTemplate } from '../../src/kernel/xfrm/structs.js';
@@ -270,5 +270,41 @@ describe('XFRM policy codec', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('XFRM SA attributes only the kernel sends', () => {
+  it('reads XFRMA_LTIME_VAL counters, XFRMA_LASTUSED and a plain XFRMA_ALG_AUTH', () => {
+    const spec: SaSpec = {
+      src: '192.0.2.1',
+      dst: '192.0.2.2',
+      proto: 'ah',
+      spi: 9,
+      mode: 'transport',
+    };
+    const base = encodeSaRequest(
+      'add',
+      { ...spec, auth: { name: 'hmac(sha1)', key: new Uint8Array(20), truncBits: 96 } },
+      1,
+    );
+    // Replace the request's attributes by what an older kernel's dump carries.
+    const w = new ByteWriter();
+    w.bytes(base.subarray(0, 16 + 224));
+    w.attr(XFRMA.ALG_AUTH, (a) =>
+      a.fixedString('hmac(sha1)', 64).u32(160).bytes(new Uint8Array(20).fill(7)),
+    );
+    w.attr(XFRMA.LTIME_VAL, (a) => a.u64(5000n).u64(40n).u64(1_700_000_000n).u64(1_700_000_100n));
+    w.attr(XFRMA.LASTUSED, (a) => a.u64(1_700_000_200n));
+    const bytes = w.finish();
+    new DataView(bytes.buffer).setUint32(0, bytes.length, true);
+    const sa = decodeSa(splitMessages(bytes)[0]!.payload);
+    expect(sa.auth).toEqual({ name: 'hmac(sha1)', key: new Uint8Array(20).fill(7), truncBits: 96 });
+    expect(sa.counters).toEqual({
+      bytes: 5000,
+      packets: 40,
+      addTime: 1_700_000_000,
+      useTime: 1_700_000_100,
+    });
+    expect(sa.lastUsed).toBe(1_700_000_200);
   });
 });

@@ -315,9 +315,15 @@ export function applySaAttributes(sa: SaInfo, attrs: Attributes, family: Address
     sa.crypt = { name: a.name, key: a.key };
   }
   const authTrunc = attrs.get(XFRMA.ALG_AUTH_TRUNC);
+  const authPlain = attrs.get(XFRMA.ALG_AUTH);
   if (authTrunc) {
     const a = readAlgo(authTrunc, true);
     sa.auth = { name: a.name, key: a.key, truncBits: a.extra };
+  } else if (authPlain) {
+    // Plain xfrm_algo (no truncation field): the kernel then uses its default
+    // truncation for the name; we report 96 bits, RFC 2404's HMAC-SHA1-96.
+    const a = readAlgo(authPlain, false);
+    sa.auth = { name: a.name, key: a.key, truncBits: 96 };
   }
   const comp = attrs.get(XFRMA.ALG_COMP);
   if (comp) sa.comp = { name: comp.fixedString(0, SIZE.algoName) };
@@ -358,6 +364,9 @@ export function applySaAttributes(sa: SaInfo, attrs: Attributes, family: Address
   }
   const tfc = attrs.get(XFRMA.TFCPAD);
   if (tfc) sa.tfcPad = tfc.u32(0);
+  // XFRMA_LTIME_VAL (struct xfrm_lifetime_cur), when present, is fresher than the struct's copy.
+  const ltime = attrs.get(XFRMA.LTIME_VAL);
+  if (ltime) sa.counters = readLifetimeCur(ltime, 0);
   const lastUsed = attrs.get(XFRMA.LASTUSED);
   if (lastUsed) sa.lastUsed = Number(lastUsed.u64(0));
 }

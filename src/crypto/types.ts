@@ -7,29 +7,16 @@
  * `bench/`; callers only see these interfaces. All lengths are in octets.
  */
 
-/** IKEv2 transform types (RFC 7296 §3.3.2; type 5 renamed by RFC 9370). */
-export const TransformType = {
-  ENCR: 1,
-  PRF: 2,
-  INTEG: 3,
-  KE: 4,
-  ESN: 5,
-  ADDKE1: 6,
-  ADDKE2: 7,
-  ADDKE3: 8,
-  ADDKE4: 9,
-  ADDKE5: 10,
-  ADDKE6: 11,
-  ADDKE7: 12,
-} as const;
-export type TransformTypeValue = (typeof TransformType)[keyof typeof TransformType];
+import type { TransformType } from '../wire/ikev2/transforms.js';
 
 /**
- * The IANA transform IDs (RFC 7296 §3.3.2) are defined once, with the wire codec;
- * re-exported here so crypto code and tests can name entries without reaching
- * into src/wire.
+ * The transform types and IANA transform IDs (RFC 7296 §3.3.2; type 5 renamed by
+ * RFC 9370) are defined once, with the wire codec; re-exported here so crypto code
+ * and its tests can name entries without reaching into src/wire.
  */
-export { EncrId, IntegId, PrfId } from '../wire/ikev2/transforms.js';
+export { EncrId, IntegId, PrfId, TransformType } from '../wire/ikev2/transforms.js';
+
+export type TransformTypeValue = (typeof TransformType)[keyof typeof TransformType];
 
 /** Where a transform may be used. */
 export type Usage = 'ike' | 'esp' | 'ah' | 'ikev1';

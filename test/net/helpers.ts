@@ -49,6 +49,8 @@ export interface CliRun {
   exited: Promise<number | null>;
   /** Resolves with the first event for which `match` holds. */
   waitFor(match: (event: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
+  /** SIGTERM: the CLI closes its socket and ends by itself. */
+  stop(): void;
 }
 
 /** Runs src/net/selftest-cli.ts, inside `netns` when given (`ip netns exec`). */
@@ -80,6 +82,7 @@ export function runCli(args: string[], netns?: string): CliRun {
   return {
     events,
     exited,
+    stop: () => child.kill('SIGTERM'),
     waitFor(match) {
       const seen = events.find(match);
       if (seen !== undefined) return Promise.resolve(seen);
@@ -140,6 +143,30 @@ export class NamespacePair {
       ip('-n', ns, '-6', 'addr', 'add', `fd00:201::${last}/64`, 'dev', 'veth0', 'nodad');
       ip('-n', ns, 'link', 'set', 'veth0', 'up');
     }
+    // Permanent IPv6 neighbours: neighbour discovery is itself IPv6 between
+    // these addresses, and a test's policy requiring ESP for all of it would
+    // otherwise stop the path before the datagram under test is sent.
+    for (const [ns, peer, last] of [
+      [this.left, this.right, 2],
+      [this.right, this.left, 1],
+    ] as const) {
+      const [link] = JSON.parse(ip('-n', peer, '-j', 'link', 'show', 'veth0')) as {
+        address: string;
+      }[];
+      ip(
+        '-n',
+        ns,
+        'neigh',
+        'add',
+        `fd00:201::${last}`,
+        'lladdr',
+        link!.address,
+        'dev',
+        'veth0',
+        'nud',
+        'permanent',
+      );
+    }
   }
 
   destroy(): void {
@@ -151,6 +178,23 @@ export class NamespacePair {
       }
     }
   }
+}
+
+/** Whether `promise` resolves within `ms`; false when it rejects or is late. */
+export function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    promise.then(
+      () => {
+        clearTimeout(timer);
+        resolve(true);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(false);
+      },
+    );
+  });
 }
 
 export function ip(...args: string[]): string {

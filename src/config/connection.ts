@@ -5,6 +5,7 @@
  * MOBIKE, Split Connection and the XFRM interface.
  */
 import { ADDRESS_EXPECTED, parseAddressSpec } from './addresses.js';
+import { APPLIANCE_KEYS, readAppliance } from './appliance.js';
 import { readAuthRound } from './auth-rounds.js';
 import {
   CLOSE_ACTIONS,
@@ -55,6 +56,7 @@ const CONNECTION_KEYS = [
   'keyingtries',
   'unique',
   'children',
+  ...APPLIANCE_KEYS,
 ];
 
 /** Connection and child names appear in logs, paths and CLI arguments. */
@@ -274,6 +276,7 @@ export function readConnection(
       f.get('unique', (n, p) => reader.oneOf(n, p, ['no', 'never', 'keep', 'replace'] as const)) ??
       'no',
     children,
+    appliance: readAppliance(reader, f),
   };
   checkCombinations(f, connection);
   return { ...connection, source: { file: reader.file, line } };

@@ -6,9 +6,10 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { isMap, LineCounter, parseDocument } from 'yaml';
+import { checkFallbacks } from './appliance.js';
 import { NAME_PATTERN, readConnection } from './connection.js';
 import { DAEMON_DEFAULTS, readDaemonSettings } from './daemon-settings.js';
-import { ConfigReader, Fields } from './reader.js';
+import { ConfigReader, Fields, type YamlNode } from './reader.js';
 import { isSecret, type Secret } from './secret.js';
 import { readSecret, type SecretSource } from './secret-value.js';
 import type { ConfigError, ConfigResult, ConnectionConfig, StyxConfig } from './types.js';
@@ -44,6 +45,7 @@ function readConnections(
   f: Fields,
 ): ConnectionConfig[] {
   const connections: ConnectionConfig[] = [];
+  const nodes = new Map<string, YamlNode>();
   if (!f.has('connections')) return connections;
   for (const entry of reader.namedMap(f.node('connections'), 'connections')) {
     const path = `connections.${entry.key}`;
@@ -64,7 +66,9 @@ function readConnections(
       reader.lineOf(entry.keyNode),
     );
     if (connection) connections.push(connection);
+    nodes.set(entry.key, entry.value);
   }
+  checkFallbacks(reader, connections, nodes);
   return connections;
 }
 

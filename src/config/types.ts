@@ -141,6 +141,27 @@ export interface XfrmInterfaceSettings {
   readonly name?: string;
 }
 
+/** The manual's "Ping Check": when to switch to the fallback connection. */
+export interface PingCheck {
+  readonly address: IpAddress;
+  readonly intervalMs: number;
+  /** Failed pings before switching; 0 disables the check. */
+  readonly retries: number;
+  /** Return to this (primary) connection once pings succeed again. */
+  readonly returnToPrimary: boolean;
+}
+
+/** Appliance policies the connection manager applies (architecture principle 6). */
+export interface ApplianceSettings {
+  /** The manual's "Fallback IPSec": another connection that takes over. */
+  readonly fallback?: string;
+  readonly pingCheck?: PingCheck;
+  /** The manual's "Restart Gateway Change": restart when the main table's default gateway changes. */
+  readonly restartOnGatewayChange: boolean;
+  /** The manual's "Associate Firewall Rule". */
+  readonly firewallRule: boolean;
+}
+
 export interface ChildConfig {
   readonly name: string;
   readonly localTs: readonly TrafficSelectorSpec[];
@@ -205,6 +226,7 @@ export interface ConnectionConfig {
   readonly keyingTries: number;
   readonly unique: UniquePolicy;
   readonly children: readonly ChildConfig[];
+  readonly appliance: ApplianceSettings;
   readonly source: SourceRef;
 }
 

@@ -308,7 +308,7 @@ describe('invalid connection settings', () => {
     ],
     [
       'frobnicate: 1',
-      'styx.yaml:7:5: connections.gw.frobnicate: unknown setting "frobnicate"; expected one of version, local_addrs, remote_addrs, local_port, remote_port, proposals, local, local2, remote, remote2, psk, start_action, close_action, dpd, rekey_time, reauth_time, over_time, rand_time, rekey, nat_traversal, mobike, fragmentation, split_connection, xfrm_interface, aggressive, keyingtries, unique, children',
+      'styx.yaml:7:5: connections.gw.frobnicate: unknown setting "frobnicate"; expected one of version, local_addrs, remote_addrs, local_port, remote_port, proposals, local, local2, remote, remote2, psk, start_action, close_action, dpd, rekey_time, reauth_time, over_time, rand_time, rekey, nat_traversal, mobike, fragmentation, split_connection, xfrm_interface, aggressive, keyingtries, unique, children, fallback, ping_check, restart_on_gateway_change, firewall_rule',
     ],
     [
       'local2: { auth: eap-md5 }',

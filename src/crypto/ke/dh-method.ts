@@ -57,11 +57,11 @@ export function drawMontgomeryScalar(length: number): (random: RandomSource) => 
 
 /** One side of a DH exchange with a known private key (also used by tests with published keys). */
 export function dhKeyExchange(engine: DhEngine, secret: Uint8Array): KeyExchange {
-  const own = secret.slice();
+  const pair = engine.keyPair(secret.slice());
   return {
-    publicValue: engine.publicFromSecret(own),
+    publicValue: pair.publicValue,
     computeSharedSecret(peerValue) {
-      return engine.computeShared(own, peerValue);
+      return pair.computeShared(peerValue);
     },
   };
 }

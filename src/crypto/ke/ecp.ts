@@ -18,6 +18,7 @@ import {
   assertPeerLength,
   bytesToBigInt,
   type DhEngine,
+  dhEngineFrom,
   invalidPeerValue,
   withPeerValidation,
 } from './engine.js';
@@ -101,50 +102,41 @@ function sec1(c: EcpCurve, peerPublic: Uint8Array): Uint8Array {
 
 export function nobleEcpEngine(c: EcpCurve): DhEngine {
   const len = c.coordinateLen;
-  return {
-    backend: 'noble',
-    publicLen: 2 * len,
-    sharedLen: len,
-    publicFromSecret(secret) {
-      checkSecret(c, secret);
-      return c.noble.getPublicKey(secret, false).slice(1);
-    },
-    computeShared(secret, peerPublic) {
-      checkSecret(c, secret);
-      const point = sec1(c, peerPublic);
-      // noble decodes with an on-curve check and cannot decode infinity.
-      const shared = withPeerValidation('not a point on the curve', () =>
-        c.noble.getSharedSecret(secret, point, true),
-      );
-      return shared.slice(1);
-    },
-  };
+  return dhEngineFrom('noble', 2 * len, len, (secret) => {
+    checkSecret(c, secret);
+    const own = secret.slice();
+    return {
+      publicValue: c.noble.getPublicKey(own, false).slice(1),
+      computeShared(peerPublic) {
+        const point = sec1(c, peerPublic);
+        // noble decodes with an on-curve check and cannot decode infinity.
+        const shared = withPeerValidation('not a point on the curve', () =>
+          c.noble.getSharedSecret(own, point, true),
+        );
+        return shared.slice(1);
+      },
+    };
+  });
 }
 
 export function nodeEcpEngine(c: EcpCurve): DhEngine {
   const len = c.coordinateLen;
-  const withKey = (secret: Uint8Array) => {
+  return dhEngineFrom('node', 2 * len, len, (secret) => {
     checkSecret(c, secret);
     const ecdh = createECDH(c.nodeName);
+    // setPrivateKey also computes the public point.
     ecdh.setPrivateKey(secret);
-    return ecdh;
-  };
-  return {
-    backend: 'node',
-    publicLen: 2 * len,
-    sharedLen: len,
-    publicFromSecret(secret) {
-      return new Uint8Array(withKey(secret).getPublicKey()).slice(1);
-    },
-    computeShared(secret, peerPublic) {
-      const point = sec1(c, peerPublic);
-      const ecdh = withKey(secret);
-      // OpenSSL's point decoding rejects points off the curve.
-      const shared = withPeerValidation('not a point on the curve', () =>
-        ecdh.computeSecret(point),
-      );
-      if (shared.length !== len) throw invalidPeerValue('unexpected shared secret length');
-      return new Uint8Array(shared);
-    },
-  };
+    return {
+      publicValue: new Uint8Array(ecdh.getPublicKey()).slice(1),
+      computeShared(peerPublic) {
+        const point = sec1(c, peerPublic);
+        // OpenSSL's point decoding rejects points off the curve.
+        const shared = withPeerValidation('not a point on the curve', () =>
+          ecdh.computeSecret(point),
+        );
+        if (shared.length !== len) throw invalidPeerValue('unexpected shared secret length');
+        return new Uint8Array(shared);
+      },
+    };
+  });
 }

@@ -13,19 +13,45 @@ import { KeyExchangeError } from '../types.js';
 
 export type KeBackendName = 'noble' | 'node';
 
+/** One private key, loaded once into whatever form the backend needs. */
+export interface DhKeyPair {
+  /** The KE data for the private key (RFC 7296 §3.4; the encoding depends on the group). */
+  readonly publicValue: Uint8Array;
+  /**
+   * The shared secret with the peer's KE data. Validates the peer's value first and
+   * throws `KeyExchangeError` when it is not acceptable.
+   */
+  computeShared(peerPublic: Uint8Array): Uint8Array;
+}
+
 export interface DhEngine {
   readonly backend: KeBackendName;
   /** Length of the KE data (public value) in octets. */
   readonly publicLen: number;
   /** Length of the shared secret in octets. */
   readonly sharedLen: number;
-  /** The KE data for a private key (RFC 7296 §3.4; the encoding depends on the group). */
+  keyPair(secret: Uint8Array): DhKeyPair;
+  /** Shorthand for `keyPair(secret).publicValue`. */
   publicFromSecret(secret: Uint8Array): Uint8Array;
-  /**
-   * The shared secret for our private key and the peer's KE data. Validates the
-   * peer's value first and throws `KeyExchangeError` when it is not acceptable.
-   */
+  /** Shorthand for `keyPair(secret).computeShared(peerPublic)`. */
   computeShared(secret: Uint8Array, peerPublic: Uint8Array): Uint8Array;
+}
+
+/** Builds an engine from its key pair constructor. */
+export function dhEngineFrom(
+  backend: KeBackendName,
+  publicLen: number,
+  sharedLen: number,
+  keyPair: (secret: Uint8Array) => DhKeyPair,
+): DhEngine {
+  return {
+    backend,
+    publicLen,
+    sharedLen,
+    keyPair,
+    publicFromSecret: (secret) => keyPair(secret).publicValue,
+    computeShared: (secret, peerPublic) => keyPair(secret).computeShared(peerPublic),
+  };
 }
 
 /** Generic, secret-free messages: what went wrong, never which bytes. */

@@ -112,9 +112,11 @@ export function dhEngine(id: number, backend: KeBackendName): DhEngine {
 }
 
 /**
- * The backend `KE_METHODS` uses per group kind. OpenSSL's constant-time native
- * code is faster than pure JavaScript for every DH group measured (MODP by two
- * orders of magnitude); see bench/README.md for the table.
+ * The backend `KE_METHODS` uses per group kind. `node:crypto` (OpenSSL) was faster
+ * for every group in a full initiate + computeSharedSecret round (2-core machine
+ * under load, 26 Nov 2026): MODP 4.6-7x, P-256 28x, P-384/P-521 1.4-2x, Brainpool
+ * 2.3-4.7x, X25519 2.1x, X448 5x. bench/crypto-backends.ts re-measures (see
+ * bench/README.md); `dhEngine(id, backend)` gives it both engines.
  */
 export const KE_BACKEND_CHOICE: Readonly<Record<'modp' | 'ecp' | 'curve', KeBackendName>> = {
   modp: 'node',

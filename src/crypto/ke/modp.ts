@@ -8,12 +8,13 @@
  * (RFC 6989 §2.1 discusses the checks; for safe primes this one suffices).
  */
 
-import { createDiffieHellman } from 'node:crypto';
+import { createDiffieHellman, type DiffieHellman } from 'node:crypto';
 import {
   assertPeerLength,
   bigIntToBytes,
   bytesToBigInt,
   type DhEngine,
+  dhEngineFrom,
   hexToBytes,
   invalidPeerValue,
   leftPad,
@@ -62,53 +63,50 @@ export function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint 
 export function nobleModpEngine(params: ModpParams): DhEngine {
   const len = params.prime.length;
   const p = bytesToBigInt(params.prime);
-  return {
-    backend: 'noble',
-    publicLen: len,
-    sharedLen: len,
-    publicFromSecret(secret) {
-      return bigIntToBytes(modPow(params.generator, checkSecret(params, secret), p), len);
-    },
-    computeShared(secret, peerPublic) {
-      const y = checkPeer(params, peerPublic);
-      const z = modPow(y, checkSecret(params, secret), p);
-      if (z <= 1n || z >= p - 1n) throw invalidPeerValue('degenerate shared secret');
-      return bigIntToBytes(z, len);
-    },
-  };
+  return dhEngineFrom('noble', len, len, (secret) => {
+    const x = checkSecret(params, secret);
+    return {
+      publicValue: bigIntToBytes(modPow(params.generator, x, p), len),
+      computeShared(peerPublic) {
+        const z = modPow(checkPeer(params, peerPublic), x, p);
+        if (z <= 1n || z >= p - 1n) throw invalidPeerValue('degenerate shared secret');
+        return bigIntToBytes(z, len);
+      },
+    };
+  });
 }
 
-/** OpenSSL through `crypto.createDiffieHellman`. */
+/**
+ * OpenSSL through `crypto.createDiffieHellman`. Constructing the object checks the
+ * prime, which takes hundreds of milliseconds for a group OpenSSL does not know
+ * (group 2), so one object per engine is kept and loaded with each private key
+ * just before use; calls are synchronous, so they cannot interleave.
+ */
 export function nodeModpEngine(params: ModpParams): DhEngine {
   const len = params.prime.length;
-  const generator = bigIntToBytes(params.generator, 1);
-  const withKey = (secret: Uint8Array) => {
+  const p = bytesToBigInt(params.prime);
+  let shared: DiffieHellman | undefined;
+  const withKey = (secret: Uint8Array): DiffieHellman => {
+    shared ??= createDiffieHellman(params.prime, bigIntToBytes(params.generator, 1));
+    shared.setPrivateKey(secret);
+    return shared;
+  };
+  return dhEngineFrom('node', len, len, (secret) => {
     checkSecret(params, secret);
-    const dh = createDiffieHellman(params.prime, generator);
-    dh.setPrivateKey(secret);
-    return dh;
-  };
-  return {
-    backend: 'node',
-    publicLen: len,
-    sharedLen: len,
-    publicFromSecret(secret) {
-      const dh = withKey(secret);
-      // With a private key set, generateKeys() only derives the public value from it.
-      dh.generateKeys();
-      return leftPad(new Uint8Array(dh.getPublicKey()), len);
-    },
-    computeShared(secret, peerPublic) {
-      checkPeer(params, peerPublic);
-      const dh = withKey(secret);
-      const z = withPeerValidation('rejected by OpenSSL', () =>
-        leftPad(new Uint8Array(dh.computeSecret(peerPublic)), len),
-      );
-      const zi = bytesToBigInt(z);
-      if (zi <= 1n || zi >= bytesToBigInt(params.prime) - 1n) {
-        throw invalidPeerValue('degenerate shared secret');
-      }
-      return z;
-    },
-  };
+    const own = secret.slice();
+    // With a private key set, generateKeys() derives the public value from it.
+    const publicValue = leftPad(new Uint8Array(withKey(own).generateKeys()), len);
+    return {
+      publicValue,
+      computeShared(peerPublic) {
+        checkPeer(params, peerPublic);
+        const z = withPeerValidation('rejected by OpenSSL', () =>
+          leftPad(new Uint8Array(withKey(own).computeSecret(peerPublic)), len),
+        );
+        const zi = bytesToBigInt(z);
+        if (zi <= 1n || zi >= p - 1n) throw invalidPeerValue('degenerate shared secret');
+        return z;
+      },
+    };
+  });
 }

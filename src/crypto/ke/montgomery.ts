@@ -8,10 +8,16 @@
  * point). Lengths other than 32/56 are rejected.
  */
 
-import { createPrivateKey, createPublicKey, diffieHellman, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, diffieHellman } from 'node:crypto';
 import { x448 } from '@noble/curves/ed448.js';
 import { x25519 } from '@noble/curves/ed25519.js';
-import { assertPeerLength, type DhEngine, invalidPeerValue, isAllZero } from './engine.js';
+import {
+  assertPeerLength,
+  type DhEngine,
+  dhEngineFrom,
+  invalidPeerValue,
+  isAllZero,
+} from './engine.js';
 
 export interface MontgomeryCurve {
   readonly id: number;
@@ -55,64 +61,55 @@ function rejectZero(shared: Uint8Array): Uint8Array {
 }
 
 export function nobleMontgomeryEngine(c: MontgomeryCurve): DhEngine {
-  return {
-    backend: 'noble',
-    publicLen: c.keyLen,
-    sharedLen: c.keyLen,
-    publicFromSecret(secret) {
-      checkSecret(c, secret);
-      return c.noble.getPublicKey(secret);
-    },
-    computeShared(secret, peerPublic) {
-      checkSecret(c, secret);
-      assertPeerLength(peerPublic, c.keyLen);
-      let shared: Uint8Array;
-      try {
-        shared = c.noble.scalarMult(secret, peerPublic);
-      } catch {
-        // noble refuses a zero result itself; report it the way RFC 8031 names it.
-        throw invalidPeerValue('all-zero shared secret');
-      }
-      return rejectZero(shared);
-    },
-  };
-}
-
-function privateKeyObject(c: MontgomeryCurve, secret: Uint8Array): KeyObject {
-  checkSecret(c, secret);
-  const der = Buffer.concat([Buffer.from(c.pkcs8Prefix, 'hex'), secret]);
-  return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+  return dhEngineFrom('noble', c.keyLen, c.keyLen, (secret) => {
+    checkSecret(c, secret);
+    const own = secret.slice();
+    return {
+      publicValue: c.noble.getPublicKey(own),
+      computeShared(peerPublic) {
+        assertPeerLength(peerPublic, c.keyLen);
+        let shared: Uint8Array;
+        try {
+          shared = c.noble.scalarMult(own, peerPublic);
+        } catch {
+          // noble refuses a zero result itself; report it the way RFC 8031 names it.
+          throw invalidPeerValue('all-zero shared secret');
+        }
+        return rejectZero(shared);
+      },
+    };
+  });
 }
 
 export function nodeMontgomeryEngine(c: MontgomeryCurve): DhEngine {
+  const pkcs8Prefix = Buffer.from(c.pkcs8Prefix, 'hex');
   const spkiPrefix = Buffer.from(c.spkiPrefix, 'hex');
-  return {
-    backend: 'node',
-    publicLen: c.keyLen,
-    sharedLen: c.keyLen,
-    publicFromSecret(secret) {
-      const spki = createPublicKey(privateKeyObject(c, secret)).export({
-        format: 'der',
-        type: 'spki',
-      });
-      return new Uint8Array(spki.subarray(spki.length - c.keyLen));
-    },
-    computeShared(secret, peerPublic) {
-      const privateKey = privateKeyObject(c, secret);
-      assertPeerLength(peerPublic, c.keyLen);
-      const publicKey = createPublicKey({
-        key: Buffer.concat([spkiPrefix, peerPublic]),
-        format: 'der',
-        type: 'spki',
-      });
-      let shared: Uint8Array;
-      try {
-        shared = new Uint8Array(diffieHellman({ privateKey, publicKey }));
-      } catch {
-        // OpenSSL fails the derivation when the result is all zeros.
-        throw invalidPeerValue('all-zero shared secret');
-      }
-      return rejectZero(shared);
-    },
-  };
+  return dhEngineFrom('node', c.keyLen, c.keyLen, (secret) => {
+    checkSecret(c, secret);
+    const privateKey = createPrivateKey({
+      key: Buffer.concat([pkcs8Prefix, secret]),
+      format: 'der',
+      type: 'pkcs8',
+    });
+    const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
+    return {
+      publicValue: new Uint8Array(spki.subarray(spki.length - c.keyLen)),
+      computeShared(peerPublic) {
+        assertPeerLength(peerPublic, c.keyLen);
+        const publicKey = createPublicKey({
+          key: Buffer.concat([spkiPrefix, peerPublic]),
+          format: 'der',
+          type: 'spki',
+        });
+        let shared: Uint8Array;
+        try {
+          shared = new Uint8Array(diffieHellman({ privateKey, publicKey }));
+        } catch {
+          // OpenSSL fails the derivation when the result is all zeros.
+          throw invalidPeerValue('all-zero shared secret');
+        }
+        return rejectZero(shared);
+      },
+    };
+  });
 }

@@ -31,6 +31,9 @@ if ! npx tsc --target ES2023 --module NodeNext --moduleResolution NodeNext --str
   head -20 "$tsc_log"
 fi
 rm -f "$tsc_log"
+# src/net finds the native addon at ../../build/Release relative to its own
+# module, as it would from src/: give the compiled tree the same view.
+ln -sfn ../../build .lab/build/build
 if [[ ! -f .lab/build/interop/runner/main.js ]]; then
   echo "lab: the runner did not compile" >&2
   exit 2

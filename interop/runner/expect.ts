@@ -77,10 +77,18 @@ export function selectByPattern<T extends { readonly name: string }>(
   return items.filter((s) => re.test(s.name));
 }
 
-/** Lines of `ip xfrm state` / `ip xfrm policy` output that show an entry left behind. */
+/**
+ * The entries of `ip xfrm state` / `ip xfrm policy` output, each with its
+ * indented continuation lines, leaving out per-socket policies ("socket in",
+ * "socket out"): those belong to open sockets and go with them.
+ */
 export function xfrmEntries(text: string): string[] {
-  // Entries start at column 0 ("src ... dst ..."); continuation lines are indented.
-  return text.split('\n').filter((l) => /^src /.test(l));
+  const entries: string[] = [];
+  for (const line of text.split('\n')) {
+    if (/^\S/.test(line)) entries.push(line);
+    else if (entries.length > 0 && line.trim() !== '') entries[entries.length - 1] += `\n${line}`;
+  }
+  return entries.filter((e) => !/^\s+socket (in|out) /m.test(e));
 }
 
 export function formatDuration(ms: number): string {

@@ -47,6 +47,7 @@ export async function runScenario(s: Scenario, paths: RunPaths): Promise<Scenari
 
   try {
     await resetLab(log);
+    log.write('building topology');
     for (const c of batchCommands(commandsFor(topology))) {
       const r = await run(inNamespace(c.ns, c.argv), { timeoutMs: 10_000, input: c.input });
       if (r.code !== 0) {
@@ -78,12 +79,16 @@ export async function runScenario(s: Scenario, paths: RunPaths): Promise<Scenari
   }
 
   // Teardown: always, whatever failed above.
+  log.write('teardown: stopping daemons and captures');
   await Promise.all([...nodeDaemons.values()].map((d) => d.stop('SIGTERM', 3000)));
   await Promise.all([...charons.values()].map((c) => c.process.stop('SIGTERM', 8000)));
   await Promise.all([...captures.values()].map((c) => c.process.stop('SIGINT', 3000)));
+  log.write('teardown: checking for SAs and policies left behind');
   const leftovers = await findLeftovers(topology.namespaces, log);
   if (leftovers.length > 0) fail(`left in the kernel after the scenario: ${leftovers.join(', ')}`);
+  log.write('teardown: deleting namespaces');
   await resetLab(log);
+  log.write('teardown: done');
   rmSync(scratch, { recursive: true, force: true });
   return { failure, ms: Date.now() - started, dir };
 }

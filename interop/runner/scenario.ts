@@ -62,6 +62,10 @@ export type Step =
       readonly from: string;
       readonly to: string;
       readonly count?: number;
+      /** Source address (ping -I), when the default one would not do. */
+      readonly source?: string;
+      /** Payload size (ping -s). */
+      readonly size?: number;
       readonly expect: 'reply' | 'no-reply';
     }
   /** Patterns over `ip xfrm state` ('state'), `ip -s xfrm state` ('stats') or `ip xfrm policy`. */

@@ -81,6 +81,8 @@ export async function runStep(step: Step, env: StepEnv): Promise<void> {
       const count = step.count ?? 3;
       const v6 = step.to.includes(':');
       const argv = ['ping', ...(v6 ? ['-6'] : ['-4']), '-c', String(count), '-i', '0.2', '-W', '1'];
+      if (step.size !== undefined) argv.push('-s', String(step.size));
+      if (step.source !== undefined) argv.push('-I', step.source);
       const r = await run(inNamespace(step.from, [...argv, step.to]), { timeoutMs: 30_000 });
       log.result(r);
       const s = parsePingSummary(r.stdout);

@@ -1,5 +1,6 @@
 // Every lab scenario, in the order they run.
 import type { Scenario } from '../runner/scenario.js';
+import { DATAPATH_SCENARIOS } from './kernel-datapath.js';
 import { strongswanPskNet2net } from './strongswan-psk-net2net.js';
 
-export const SCENARIOS: readonly Scenario[] = [strongswanPskNet2net];
+export const SCENARIOS: readonly Scenario[] = [strongswanPskNet2net, ...DATAPATH_SCENARIOS];

@@ -107,6 +107,23 @@ describe('xfrmEntries', () => {
     expect(xfrmEntries(XFRM_STATE)).toHaveLength(2);
     expect(xfrmEntries('')).toHaveLength(0);
   });
+
+  it('leaves out the per-socket policies of open sockets', () => {
+    const policies = `src 0.0.0.0/0 dst 0.0.0.0/0 
+\tsocket out priority 0 ptype main 
+src 198.51.100.0/24 dst 203.0.113.0/24 
+\tdir out priority 2000 ptype main 
+\ttmpl src 192.0.2.1 dst 192.0.2.2
+\t\tproto esp reqid 7 mode tunnel
+src 0.0.0.0/0 dst 0.0.0.0/0 
+\tsocket in priority 0 ptype main 
+`;
+    const entries = xfrmEntries(policies);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatch(
+      /^src 198\.51\.100\.0\/24 .*\n\s+dir out .*\n\s+tmpl .*\n\s+proto esp/,
+    );
+  });
 });
 
 describe('result lines', () => {

@@ -39,7 +39,7 @@ export { CURVE448, CURVE25519 } from './montgomery.js';
 /** DH groups are negotiated in IKEv2 (IKE and CHILD_SA PFS) and in IKEv1. */
 const DH_USAGES: readonly Usage[] = ['ike', 'esp', 'ikev1'];
 
-interface DhGroupEntry {
+export interface DhGroupEntry {
   readonly id: number;
   readonly name: string;
   readonly keyword: string;

@@ -3,7 +3,12 @@
  * traffic selectors, mode (Connection Type), ESP or AH (Encryption Type),
  * proposals, IPComp, the transport-mode Traffic Selector and lifetimes.
  */
-import { defaultProposals, expandProposalKeyword, parseProposal } from './proposals.js';
+import {
+  defaultProposals,
+  expandProposalKeyword,
+  parseProposal,
+  proposalWarnings,
+} from './proposals.js';
 import { type ConfigReader, Fields, isEmptyList, type YamlNode } from './reader.js';
 import { parseTrafficSelector, TS_EXPECTED } from './traffic-selectors.js';
 import type {
@@ -83,8 +88,12 @@ export function readProposals(
     const out: Proposal[] = [];
     for (const one of expandProposalKeyword(value, protocol)) {
       const parsed = parseProposal(one, protocol);
-      if ('error' in parsed) reader.error(n, p, `"${value}" is not allowed; ${parsed.error}`);
-      else out.push(parsed);
+      if ('error' in parsed) {
+        reader.error(n, p, `"${value}" is not allowed; ${parsed.error}`);
+        continue;
+      }
+      for (const warning of proposalWarnings(parsed)) reader.warn(n, p, warning);
+      out.push(parsed);
     }
     return out;
   });

@@ -2,7 +2,7 @@
  * The configuration's entry points: YAML text or file → a frozen `StyxConfig`,
  * or every error found, each naming file, line, column and setting path.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { isMap, LineCounter, parseDocument } from 'yaml';
@@ -17,6 +17,8 @@ import type { ConfigError, ConfigResult, ConnectionConfig, StyxConfig } from './
 export interface ParseOptions {
   /** Reads secret files (default: `fs.readFileSync`). */
   readFile?: (path: string) => Uint8Array;
+  /** Permission bits of a secret file, to warn when others can read it (default: `fs.statSync`). */
+  fileMode?: (path: string) => number | undefined;
   /** Where relative secret file names are resolved (default: the config file's directory). */
   baseDir?: string;
 }
@@ -89,16 +91,27 @@ export function parseConfig(
       : '';
     reader.errorAt(e.pos[0], '', `YAML syntax: ${message}${hint}`);
   }
-  if (reader.errors.length > 0) return { ok: false, errors: reader.errors };
+  if (reader.errors.length > 0) return { ok: false, errors: reader.errors, warnings: [] };
 
   const secrets: SecretSource = {
     readFile: options.readFile ?? ((p) => readFileSync(p)),
+    fileMode:
+      options.fileMode ??
+      (options.readFile
+        ? () => undefined
+        : (p) => {
+            try {
+              return statSync(p).mode;
+            } catch {
+              return undefined;
+            }
+          }),
     baseDir: options.baseDir ?? dirname(fileName),
   };
   const root = doc.contents;
   if (root === null) {
     reader.errorAt(0, '', 'the file is empty; expected a mapping with connections');
-    return { ok: false, errors: reader.errors };
+    return { ok: false, errors: reader.errors, warnings: [] };
   }
   const entries = reader.map(root, '', TOP_KEYS);
   const f = new Fields(reader, entries ?? new Map(), '');
@@ -120,9 +133,10 @@ export function parseConfig(
       'connections is required; expected a mapping of connection names to settings',
     );
   }
-  if (reader.errors.length > 0) return { ok: false, errors: sortErrors(reader.errors) };
+  const warnings = sortErrors(reader.warnings);
+  if (reader.errors.length > 0) return { ok: false, errors: sortErrors(reader.errors), warnings };
   const config: StyxConfig = { daemon, connections, eapUsers, file: fileName };
-  return { ok: true, config: deepFreeze(config) };
+  return { ok: true, config: deepFreeze(config), warnings };
 }
 
 function sortErrors(errors: ConfigError[]): ConfigError[] {
@@ -150,6 +164,7 @@ export async function loadConfigFile(
           message: `cannot read the configuration file (${code})`,
         },
       ],
+      warnings: [],
     };
   }
   return parseConfig(text, path, options);

@@ -110,3 +110,29 @@ export function defaultProposals(protocol: Protocol): Proposal[] {
     return parsed;
   });
 }
+
+/**
+ * Transforms that still interoperate but are weak: RFC 8247 §2 (IKEv2) and
+ * RFC 8221 §5-6 (ESP/AH) demote them; the manual recommends AES-256, SHA-256
+ * and DH group 16 as a minimum.
+ */
+const WEAK: Readonly<Record<string, string>> = {
+  '3des': 'RFC 8247 §2.1 / RFC 8221 §5: SHOULD NOT; use aes256 or aes256gcm16',
+  md5: 'RFC 8247 §2.3 / RFC 8221 §6: MUST NOT; use sha256',
+  prfmd5: 'RFC 8247 §2.2: MUST NOT; use prfsha256',
+  sha1: 'RFC 8247 §2.3: being phased out; use sha256',
+  sha: 'RFC 8247 §2.3: being phased out; use sha256',
+  prfsha1: 'RFC 8247 §2.2: being phased out; use prfsha256',
+  modp1024: 'RFC 8247 §2.4: SHOULD NOT; use modp3072 or larger, ecp256 or x25519',
+  modp1536: 'RFC 8247 §2.4: SHOULD NOT; use modp3072 or larger, ecp256 or x25519',
+};
+
+/**
+ * Warnings for the weak transforms written in a proposal (a PRF derived from
+ * `sha1` is not warned about twice).
+ */
+export function proposalWarnings(proposal: Proposal): string[] {
+  return proposal.text
+    .split('-')
+    .flatMap((keyword) => (WEAK[keyword] ? [`"${keyword}" is weak (${WEAK[keyword]})`] : []));
+}

@@ -18,6 +18,8 @@ export interface MapEntry {
 
 export class ConfigReader {
   readonly errors: ConfigError[] = [];
+  /** Problems that do not stop loading (weak algorithms, readable secret files). */
+  readonly warnings: ConfigError[] = [];
 
   constructor(
     readonly file: string,
@@ -36,6 +38,11 @@ export class ConfigReader {
   errorAt(offset: number, path: string, message: string): void {
     const { line, column } = this.position(offset);
     this.errors.push({ file: this.file, line, column, path, message });
+  }
+
+  warn(node: YamlNode, path: string, message: string): void {
+    const { line, column } = this.position(node?.range ? node.range[0] : 0);
+    this.warnings.push({ file: this.file, line, column, path, message });
   }
 
   error(node: YamlNode, path: string, message: string): void {

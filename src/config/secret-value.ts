@@ -13,6 +13,8 @@ import { Secret } from './secret.js';
 export interface SecretSource {
   /** Reads a secret file; throws with a `code` (ENOENT, EACCES) on failure. */
   readFile(path: string): Uint8Array;
+  /** Permission bits, when known. */
+  fileMode(path: string): number | undefined;
   /** Directory that relative file names are resolved against. */
   baseDir: string;
 }
@@ -90,6 +92,15 @@ export function readSecret(
       `cannot read the secret file "${fullPath}" (${code})`,
     );
     return undefined;
+  }
+  const mode = source.fileMode(fullPath);
+  if (mode !== undefined && (mode & 0o077) !== 0) {
+    const octal = (mode & 0o777).toString(8).padStart(4, '0');
+    reader.warn(
+      fields.node('file'),
+      fields.pathOf('file'),
+      `the secret file "${fullPath}" can be read by other users (mode ${octal}); chmod 600 it`,
+    );
   }
   // A trailing newline is an editor's, not part of the key.
   return toSecret(

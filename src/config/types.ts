@@ -268,5 +268,9 @@ export interface ConfigError {
 }
 
 export type ConfigResult =
-  | { readonly ok: true; readonly config: StyxConfig }
-  | { readonly ok: false; readonly errors: readonly ConfigError[] };
+  | { readonly ok: true; readonly config: StyxConfig; readonly warnings: readonly ConfigError[] }
+  | {
+      readonly ok: false;
+      readonly errors: readonly ConfigError[];
+      readonly warnings: readonly ConfigError[];
+    };

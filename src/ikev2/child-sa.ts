@@ -1,0 +1,293 @@
+/**
+ * CHILD_SAs: their state, the algorithms their proposal names, keying material
+ * (RFC 7296 §2.17) and their installation in the kernel as SAs and policies.
+ *
+ * Installation order matters for make-before-break: the inbound SA first (so
+ * the peer's traffic is accepted as soon as it switches), then the outbound SA,
+ * then the policies. Removal runs the other way round.
+ */
+
+import { deriveChildSaKeys } from '../crypto/kdf/index.js';
+import { getEncr, getInteg } from '../crypto/registry.js';
+import type { EncrAlgorithm, IntegAlgorithm, PrfAlgorithm } from '../crypto/types.js';
+import type {
+  IpsecKernel,
+  PolicyId,
+  PolicySpec,
+  PolicyTemplate,
+  SaId,
+  SaSpec,
+  XfrmMode,
+  XfrmProto,
+} from '../kernel/types.js';
+import type { ChildConnection } from './connection.js';
+import type { Endpoint } from './ports.js';
+import type { ChosenProposal } from './proposals.js';
+import { formatAddress, rangeToPrefixes, type TrafficSelector } from './traffic-selectors.js';
+
+export type ChildSaState = 'creating' | 'installed' | 'rekeying' | 'deleting' | 'deleted';
+
+/** IPComp transform ID DEFLATE (RFC 7296 §3.10.1 IPCOMP_SUPPORTED, IANA). */
+export const IPCOMP_DEFLATE = 2;
+
+let nextChildId = 1;
+
+export interface ChildAlgorithms {
+  readonly encr?: EncrAlgorithm;
+  readonly integ?: IntegAlgorithm;
+  readonly esn: boolean;
+}
+
+export class ChildSa {
+  readonly uniqueId = nextChildId++;
+  state: ChildSaState = 'creating';
+  /** Our inbound SPI (allocated by the kernel) and the peer's, host order. */
+  spiIn = 0;
+  spiOut = 0;
+  /** IPComp CPIs when compression was negotiated (RFC 3173). */
+  cpiIn = 0;
+  cpiOut = 0;
+  chosen: ChosenProposal | undefined;
+  algorithms: ChildAlgorithms | undefined;
+  localTs: TrafficSelector[] = [];
+  remoteTs: TrafficSelector[] = [];
+  mode: XfrmMode;
+  installedAt = 0;
+  readonly installedSas: SaId[] = [];
+  readonly installedPolicies: PolicyId[] = [];
+
+  constructor(
+    readonly config: ChildConnection,
+    readonly reqid: number,
+  ) {
+    this.mode = config.mode;
+  }
+
+  get proto(): XfrmProto {
+    return this.config.protocol;
+  }
+}
+
+/** Looks up the chosen transforms in the registry; `undefined` if one is unknown. */
+export function childAlgorithms(chosen: ChosenProposal): ChildAlgorithms | undefined {
+  const encr = chosen.encr ? getEncr(chosen.encr.id, chosen.encr.keyLen) : undefined;
+  if (chosen.encr && !encr) return undefined;
+  const integ = chosen.integ !== undefined ? getInteg(chosen.integ) : undefined;
+  if (chosen.integ !== undefined && !integ) return undefined;
+  if (chosen.protocol === 'ah' && !integ) return undefined;
+  if (chosen.protocol === 'esp' && (!encr || (!encr.aead && !integ))) return undefined;
+  return { encr, integ, esn: chosen.esn === 1 };
+}
+
+function encrKeyLen(encr: EncrAlgorithm | undefined): number {
+  return encr ? encr.keyLen + encr.saltLen : 0;
+}
+
+export interface InstallContext {
+  readonly kernel: IpsecKernel;
+  readonly prf: PrfAlgorithm;
+  readonly skD: Uint8Array;
+  readonly ni: Uint8Array;
+  readonly nr: Uint8Array;
+  /** Were we the initiator of the exchange that created this CHILD_SA? */
+  readonly weInitiated: boolean;
+  readonly local: Endpoint;
+  readonly remote: Endpoint;
+  /** Shared secret of a CREATE_CHILD_SA key exchange (PFS), if any. */
+  readonly pfsSecret?: Uint8Array;
+  /** UDP encapsulation when a NAT was detected (RFC 7296 §2.23, RFC 3948). */
+  readonly encap?: { sport: number; dport: number };
+}
+
+function algorithmFields(algs: ChildAlgorithms, encKey: Uint8Array, integKey: Uint8Array) {
+  const out: Pick<SaSpec, 'aead' | 'crypt' | 'auth'> = {};
+  const { encr, integ } = algs;
+  if (encr?.aead) {
+    out.aead = { name: encr.kernelName!, key: encKey, icvBits: encr.icvLen * 8 };
+  } else if (encr) {
+    out.crypt = { name: encr.kernelName!, key: encKey };
+  }
+  if (integ) out.auth = { name: integ.kernelName!, key: integKey, truncBits: integ.icvLen * 8 };
+  return out;
+}
+
+/**
+ * Derives the CHILD_SA's keys and installs its SAs and policies. The SAs carry
+ * the reqid that ties them to the policies' templates.
+ */
+export async function installChildSa(child: ChildSa, ctx: InstallContext): Promise<void> {
+  const algs = child.algorithms!;
+  const keys = deriveChildSaKeys(
+    ctx.prf,
+    ctx.skD,
+    ctx.ni,
+    ctx.nr,
+    {
+      encrKeyLen: encrKeyLen(algs.encr),
+      integKeyLen: algs.integ?.keyLen ?? 0,
+    },
+    ctx.pfsSecret ? { sharedSecret: ctx.pfsSecret } : undefined,
+  );
+  // RFC 7296 §2.17: the first keys protect initiator-to-responder traffic.
+  const outKeys = ctx.weInitiated ? [keys.encrI, keys.integI] : [keys.encrR, keys.integR];
+  const inKeys = ctx.weInitiated ? [keys.encrR, keys.integR] : [keys.encrI, keys.integI];
+  const local = ctx.local.address;
+  const remote = ctx.remote.address;
+  const compressed = child.cpiIn !== 0 && child.cpiOut !== 0;
+  // With IPComp the compression SA carries the tunnel and ESP/AH runs in transport
+  // mode over it, as the kernel applies templates innermost first.
+  const ipsecMode: XfrmMode = compressed ? 'transport' : child.mode;
+  const lifetime = {
+    hardAddSeconds: child.config.lifeSeconds || undefined,
+  };
+  const encap = ctx.encap
+    ? { type: 'espinudp' as const, sport: ctx.encap.sport, dport: ctx.encap.dport }
+    : undefined;
+  const base = {
+    proto: child.proto,
+    mode: ipsecMode,
+    reqid: child.reqid,
+    replayWindow: child.config.replayWindow,
+    esn: algs.esn,
+    lifetime,
+  };
+  try {
+    const inbound: SaSpec = {
+      ...base,
+      src: remote,
+      dst: local,
+      spi: child.spiIn,
+      ...algorithmFields(algs, inKeys[0]!, inKeys[1]!),
+      ...(encap ? { encap: { ...encap, sport: encap.dport, dport: encap.sport } } : {}),
+    };
+    await ctx.kernel.updateSa(inbound);
+    child.installedSas.push({ dst: local, spi: child.spiIn, proto: child.proto, src: remote });
+    const outbound: SaSpec = {
+      ...base,
+      src: local,
+      dst: remote,
+      spi: child.spiOut,
+      ...algorithmFields(algs, outKeys[0]!, outKeys[1]!),
+      ...(encap ? { encap } : {}),
+    };
+    await ctx.kernel.addSa(outbound);
+    child.installedSas.push({ dst: remote, spi: child.spiOut, proto: child.proto, src: local });
+    if (compressed) await installIpcompSas(child, ctx);
+  } finally {
+    for (const k of [keys.encrI, keys.integI, keys.encrR, keys.integR]) k.fill(0);
+  }
+  await installPolicies(child, ctx, compressed);
+  child.state = 'installed';
+}
+
+async function installIpcompSas(child: ChildSa, ctx: InstallContext): Promise<void> {
+  const local = ctx.local.address;
+  const remote = ctx.remote.address;
+  const comp = { name: 'deflate' };
+  const common = { proto: 'comp' as const, mode: child.mode, reqid: child.reqid, comp };
+  await ctx.kernel.updateSa({ ...common, src: remote, dst: local, spi: child.cpiIn });
+  child.installedSas.push({ dst: local, spi: child.cpiIn, proto: 'comp', src: remote });
+  await ctx.kernel.addSa({ ...common, src: local, dst: remote, spi: child.cpiOut });
+  child.installedSas.push({ dst: remote, spi: child.cpiOut, proto: 'comp', src: local });
+}
+
+function templates(
+  child: ChildSa,
+  src: string,
+  dst: string,
+  compressed: boolean,
+  inbound: boolean,
+): PolicyTemplate[] {
+  const tunnel = child.mode === 'tunnel';
+  const ends = tunnel ? { src, dst } : {};
+  if (!compressed) return [{ ...ends, proto: child.proto, mode: child.mode, reqid: child.reqid }];
+  return [
+    // Small packets are sent uncompressed (RFC 3173 §2.2): inbound IPComp is optional.
+    { ...ends, proto: 'comp', mode: child.mode, reqid: child.reqid, optional: inbound },
+    { proto: child.proto, mode: 'transport', reqid: child.reqid },
+  ];
+}
+
+const POLICY_PRIORITY = 1000;
+
+async function installPolicies(child: ChildSa, ctx: InstallContext, compressed: boolean) {
+  const local = ctx.local.address;
+  const remote = ctx.remote.address;
+  for (const lts of child.localTs) {
+    for (const rts of child.remoteTs) {
+      if (lts.family !== rts.family) continue;
+      for (const lp of rangeToPrefixes(lts)) {
+        for (const rp of rangeToPrefixes(rts)) {
+          const proto = lts.protocol || rts.protocol;
+          const outSel = {
+            src: formatAddress(lp.address),
+            srcPrefixLen: lp.prefixLen,
+            dst: formatAddress(rp.address),
+            dstPrefixLen: rp.prefixLen,
+            ...(proto ? { proto } : {}),
+            ...portFields('s', lts),
+            ...portFields('d', rts),
+          };
+          const inSel = {
+            src: outSel.dst,
+            srcPrefixLen: outSel.dstPrefixLen,
+            dst: outSel.src,
+            dstPrefixLen: outSel.srcPrefixLen,
+            ...(proto ? { proto } : {}),
+            ...portFields('s', rts),
+            ...portFields('d', lts),
+          };
+          const specs: PolicySpec[] = [
+            {
+              selector: outSel,
+              dir: 'out',
+              priority: POLICY_PRIORITY,
+              templates: templates(child, local, remote, compressed, false),
+            },
+            {
+              selector: inSel,
+              dir: 'in',
+              priority: POLICY_PRIORITY,
+              templates: templates(child, remote, local, compressed, true),
+            },
+          ];
+          if (child.mode === 'tunnel') {
+            specs.push({
+              selector: inSel,
+              dir: 'fwd',
+              priority: POLICY_PRIORITY,
+              templates: templates(child, remote, local, compressed, true),
+            });
+          }
+          for (const spec of specs) {
+            await ctx.kernel.updatePolicy(spec);
+            child.installedPolicies.push({ selector: spec.selector, dir: spec.dir });
+          }
+        }
+      }
+    }
+  }
+}
+
+function portFields(which: 's' | 'd', ts: TrafficSelector) {
+  if (ts.startPort === 0 && ts.endPort === 65535) return {};
+  // Kernel selectors hold one port and a mask; a single port is exact.
+  if (ts.startPort === ts.endPort) {
+    return which === 's'
+      ? { sport: ts.startPort, sportMask: 0xffff }
+      : { dport: ts.startPort, dportMask: 0xffff };
+  }
+  return {};
+}
+
+/** Removes the CHILD_SA's policies, then its SAs; missing entries are not errors. */
+export async function removeChildSa(child: ChildSa, kernel: IpsecKernel): Promise<void> {
+  child.state = 'deleting';
+  for (const p of child.installedPolicies.splice(0)) {
+    await kernel.deletePolicy(p).catch(() => undefined);
+  }
+  for (const s of child.installedSas.splice(0)) {
+    await kernel.deleteSa(s).catch(() => undefined);
+  }
+  child.state = 'deleted';
+}

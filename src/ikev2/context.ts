@@ -1,0 +1,58 @@
+/**
+ * What exchange modules may use of the engine: its ports, the kernel, its
+ * options and a few services (sending, SA bookkeeping). Keeping this narrow
+ * lets each exchange module be read and tested on its own.
+ */
+
+import type { IpsecKernel } from '../kernel/types.js';
+import type { IkePayload } from '../wire/ikev2/index.js';
+import type { IkeConnection } from './connection.js';
+import type { IkeSa } from './ike-sa.js';
+import type { EnginePorts } from './ports.js';
+import type { RetransmitPolicy } from './retransmit.js';
+
+export interface EngineOptions {
+  /** Half-open IKE_SAs from which on a COOKIE is demanded (RFC 7296 §2.6); 0 = always. */
+  readonly cookieThreshold: number;
+  /** Half-open IKE_SAs beyond which new IKE_SA_INIT requests are dropped. */
+  readonly halfOpenLimit: number;
+  readonly retransmit: RetransmitPolicy;
+  /** Our NAT-T port (RFC 3948): IKE floats here when a NAT is detected. */
+  readonly nattPort: number;
+  /** Largest reassembled message, and fragments per message (RFC 7383 §2.6). */
+  readonly maxReassemblyBytes: number;
+  readonly maxFragments: number;
+  /** Nonce length we send (RFC 7296 §2.10: at least half the PRF key size, ≥ 16). */
+  readonly nonceLength: number;
+  /** Create IKE_SAs without a CHILD_SA (RFC 6023) when the connection has no children. */
+  readonly childless: boolean;
+}
+
+/** A protected response's handler for a request we sent. */
+export type ResponseHandler = (payloads: IkePayload[]) => Promise<void>;
+
+export interface EngineContext {
+  readonly ports: EnginePorts;
+  readonly kernel: IpsecKernel;
+  readonly options: EngineOptions;
+  /**
+   * Queues a protected request on the SA (one exchange at a time, RFC 7296
+   * §2.3); `onResponse` runs with the decrypted response payloads.
+   */
+  queueRequest(
+    sa: IkeSa,
+    exchangeType: number,
+    build: () => Promise<IkePayload[]> | IkePayload[],
+    onResponse: ResponseHandler,
+    /** Runs when the request went unanswered after all retransmissions. */
+    onGiveUp?: () => Promise<void>,
+  ): void;
+  /** Removes the SA and everything it installed; `reason` goes to the log. */
+  closeSa(sa: IkeSa, reason: string): Promise<void>;
+  /** A new reqid for a CHILD_SA's kernel SAs and policies. */
+  allocateReqid(): number;
+  /** Established IKE_SAs of a connection (for INITIAL_CONTACT and status). */
+  sasOf(conn: IkeConnection): IkeSa[];
+  /** Called when an IKE_SA becomes established (manager hooks, timers). */
+  onEstablished(sa: IkeSa): void;
+}

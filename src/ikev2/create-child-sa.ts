@@ -1,0 +1,124 @@
+/**
+ * CREATE_CHILD_SA for additional CHILD_SAs (RFC 7296 §1.3.1), with an optional
+ * key exchange for perfect forward secrecy: KEYMAT = prf+(SK_d, g^ir | Ni | Nr)
+ * (§2.17). Rekeying (§1.3.3, §2.8) builds on this in the lifecycle module.
+ */
+
+import { getKe } from '../crypto/registry.js';
+import type { KeyExchange } from '../crypto/types.js';
+import { ExchangeType, type IkePayload, NotifyType } from '../wire/ikev2/index.js';
+import {
+  acceptChildAnswer,
+  answerChildOffer,
+  buildChildOffer,
+  releaseSpis,
+} from './child-negotiation.js';
+import type { ChildConnection } from './connection.js';
+import type { EngineContext } from './context.js';
+import { installNegotiatedChild } from './ike-auth.js';
+import type { IkeSa } from './ike-sa.js';
+import { findNotify, findPayload, notify, u16 } from './payloads.js';
+
+/** Initiates an additional CHILD_SA for `cfg` on an established IKE_SA. */
+export function startCreateChild(ctx: EngineContext, sa: IkeSa, cfg: ChildConnection): void {
+  let offer: Awaited<ReturnType<typeof buildChildOffer>> | undefined;
+  let ke: KeyExchange | undefined;
+  let keGroup = 0;
+  const ni = ctx.ports.random(ctx.options.nonceLength);
+  ctx.queueRequest(
+    sa,
+    ExchangeType.CREATE_CHILD_SA,
+    async () => {
+      offer = await buildChildOffer(ctx, sa, cfg, { withKe: true });
+      const payloads: IkePayload[] = [...offer.payloads];
+      // Nonce and KE follow SA (RFC 7296 §1.3.1 order: SA, Ni, [KEi], [TSi, TSr]).
+      const saIndex = payloads.findIndex((p) => p.kind === 'SA');
+      const extra: IkePayload[] = [{ kind: 'Nonce', nonce: ni }];
+      keGroup = cfg.proposals[0]?.ke[0] ?? 0;
+      if (keGroup) {
+        ke = getKe(keGroup)!.initiate(ctx.ports.random);
+        extra.push({ kind: 'KE', group: keGroup, data: ke.publicValue });
+      }
+      payloads.splice(saIndex + 1, 0, ...extra);
+      return payloads;
+    },
+    async (payloads) => {
+      if (!offer) return;
+      const reason = acceptChildAnswer(offer, payloads, false);
+      const nr = findPayload(payloads, 'Nonce');
+      const peerKe = findPayload(payloads, 'KE');
+      let secret: Uint8Array | undefined;
+      let problem = reason ?? (nr ? undefined : 'answer lacks a nonce');
+      if (!problem && offer.child.chosen?.ke) {
+        if (!ke || !peerKe || peerKe.group !== keGroup || offer.child.chosen.ke !== keGroup) {
+          problem = 'answer key exchange does not match ours';
+        } else {
+          try {
+            secret = ke.computeSharedSecret(peerKe.data);
+          } catch {
+            problem = 'peer key exchange value is invalid';
+          }
+        }
+      }
+      if (problem) {
+        await releaseSpis(ctx, sa, offer.child);
+        ctx.ports.logger.log('warn', sa.label, `CHILD_SA ${cfg.name} not established: ${problem}`);
+        return;
+      }
+      await installNegotiatedChild(ctx, sa, offer.child, true, { ni, nr: nr!.nonce }, secret);
+      secret?.fill(0);
+    },
+  );
+}
+
+/** Responder side of CREATE_CHILD_SA for a new CHILD_SA. */
+export async function processCreateChildRequest(
+  ctx: EngineContext,
+  sa: IkeSa,
+  payloads: IkePayload[],
+): Promise<IkePayload[]> {
+  const conn = sa.conn;
+  const saPayload = findPayload(payloads, 'SA');
+  const nonce = findPayload(payloads, 'Nonce');
+  if (!conn || sa.state !== 'established' || !saPayload || !nonce) {
+    return [notify(NotifyType.INVALID_SYNTAX)];
+  }
+  if (
+    saPayload.proposals.some((p) => p.protocolId === 1) ||
+    findNotify(payloads, NotifyType.REKEY_SA)
+  ) {
+    // Rekeying is handled by the SA lifecycle, not yet part of this engine.
+    return [notify(NotifyType.NO_ADDITIONAL_SAS)];
+  }
+  const answer = await answerChildOffer(ctx, sa, conn, payloads, { ignoreKe: false });
+  if (!answer.ok) {
+    ctx.ports.logger.log('warn', sa.label, `CHILD_SA not established: ${answer.reason}`);
+    return answer.payloads;
+  }
+  const child = answer.child;
+  const nr = ctx.ports.random(ctx.options.nonceLength);
+  let secret: Uint8Array | undefined;
+  const extra: IkePayload[] = [{ kind: 'Nonce', nonce: nr }];
+  const group = child.chosen?.ke;
+  if (group) {
+    const peerKe = findPayload(payloads, 'KE');
+    if (!peerKe || peerKe.group !== group) {
+      await releaseSpis(ctx, sa, child);
+      return [notify(NotifyType.INVALID_KE_PAYLOAD, u16(group))];
+    }
+    try {
+      const ke = getKe(group)!.respond(ctx.ports.random, peerKe.data);
+      secret = ke.computeSharedSecret(peerKe.data);
+      extra.push({ kind: 'KE', group, data: ke.publicValue });
+    } catch {
+      await releaseSpis(ctx, sa, child);
+      return [notify(NotifyType.INVALID_SYNTAX)];
+    }
+  }
+  await installNegotiatedChild(ctx, sa, child, false, { ni: nonce.nonce, nr }, secret);
+  secret?.fill(0);
+  const response = [...answer.payloads];
+  const saIndex = response.findIndex((p) => p.kind === 'SA');
+  response.splice(saIndex + 1, 0, ...extra);
+  return response;
+}

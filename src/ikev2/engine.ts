@@ -1,0 +1,590 @@
+/**
+ * The IKEv2 engine: routes datagrams to IKE_SAs by SPI, runs one exchange at
+ * a time per IKE_SA, and carries out operator commands. It does no I/O of its
+ * own: everything goes through its ports and the kernel interface, so two
+ * engines can be run against each other in memory (architecture principle 1).
+ *
+ * Work is serialised: one datagram or command at a time, in arrival order, so
+ * kernel calls (asynchronous) never interleave within the engine.
+ */
+
+import { randomBytes } from 'node:crypto';
+import type { IpsecKernel } from '../kernel/types.js';
+import { isWireError } from '../wire/errors.js';
+import {
+  decodeIkeMessage,
+  ExchangeType,
+  type IkeMessage,
+  type IkePayload,
+  NotifyType,
+  peekIkeHeader,
+} from '../wire/ikev2/index.js';
+import { removeChildSa } from './child-sa.js';
+import type { IkeConnection } from './connection.js';
+import type { EngineContext, EngineOptions, ResponseHandler } from './context.js';
+import { CookieJar } from './cookies.js';
+import { processCreateChildRequest, startCreateChild } from './create-child-sa.js';
+import {
+  openProtected,
+  sealPayloads,
+  sendPackets,
+  sendResponse,
+  transmitRequest,
+} from './exchange-io.js';
+import { processAuthRequest, startIkeAuth } from './ike-auth.js';
+import { type IkeSa, spiHex } from './ike-sa.js';
+import {
+  buildInitRequest,
+  createInitiatorSa,
+  processInitRequest,
+  processInitResponse,
+} from './ike-sa-init.js';
+import { deleteIkeSa, processInformationalRequest } from './informational.js';
+import { notify } from './payloads.js';
+import type { Datagram, Endpoint, EnginePorts } from './ports.js';
+import { STRONGSWAN_RETRANSMIT } from './retransmit.js';
+import { parseAddress } from './traffic-selectors.js';
+
+export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
+  // strongSwan's charon.cookie_threshold default.
+  cookieThreshold: 30,
+  halfOpenLimit: 10000,
+  retransmit: STRONGSWAN_RETRANSMIT,
+  nattPort: 4500,
+  maxReassemblyBytes: 64 * 1024,
+  maxFragments: 64,
+  nonceLength: 32,
+  childless: false,
+};
+
+/** Counters for operators and tests: what was dropped and why. */
+export interface EngineCounters {
+  received: number;
+  malformed: number;
+  unknownSpi: number;
+  integrityFailed: number;
+  retransmitsAnswered: number;
+  outOfWindow: number;
+  initRefused: number;
+}
+
+interface QueuedRequest {
+  readonly exchangeType: number;
+  readonly build: () => Promise<IkePayload[]> | IkePayload[];
+  readonly onResponse: ResponseHandler;
+  readonly onGiveUp?: () => Promise<void>;
+}
+
+export class Ikev2Engine implements EngineContext {
+  readonly options: EngineOptions;
+  readonly counters: EngineCounters = {
+    received: 0,
+    malformed: 0,
+    unknownSpi: 0,
+    integrityFailed: 0,
+    retransmitsAnswered: 0,
+    outOfWindow: 0,
+    initRefused: 0,
+  };
+  private connections: IkeConnection[] = [];
+  /** IKE_SAs by our SPI. */
+  private readonly sas = new Map<string, IkeSa>();
+  /** Responder half-open SAs by initiator SPI and peer, to spot retransmitted IKE_SA_INITs. */
+  private readonly halfOpen = new Map<string, IkeSa>();
+  private readonly requestQueues = new Map<IkeSa, QueuedRequest[]>();
+  private readonly responseHandlers = new Map<IkeSa, QueuedRequest>();
+  private readonly cookies: CookieJar;
+  private work: Promise<void> = Promise.resolve();
+  private reqid = 0;
+  /** Observers of SA lifecycle events (the connection manager). */
+  readonly listeners: {
+    established?: (sa: IkeSa) => void;
+    closed?: (sa: IkeSa) => void;
+  } = {};
+
+  constructor(
+    readonly ports: EnginePorts,
+    readonly kernel: IpsecKernel,
+    options: Partial<EngineOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
+    this.cookies = new CookieJar(ports.random);
+  }
+
+  setConnections(conns: readonly IkeConnection[]): void {
+    this.connections = [...conns];
+  }
+
+  getConnections(): readonly IkeConnection[] {
+    return this.connections;
+  }
+
+  listSas(): IkeSa[] {
+    return [...this.sas.values()].filter((sa) => sa.state !== 'closed');
+  }
+
+  /** Feeds a received datagram; resolves when it has been handled. */
+  receive(d: Datagram): Promise<void> {
+    return this.serial(() => this.handleDatagram(d));
+  }
+
+  /** Starts an IKE_SA (and its first CHILD_SA) for a configured connection. */
+  initiate(name: string): Promise<IkeSa> {
+    return this.serial(async () => {
+      const conn = this.connections.find((c) => c.name === name);
+      if (!conn) throw new Error(`no connection named ${name}`);
+      const remoteAddr = conn.remoteAddrs[0];
+      if (!remoteAddr || !parseAddress(remoteAddr))
+        throw new Error(`connection ${name} has no remote address to initiate to`);
+      const localAddr = conn.localAddrs[0] ?? (remoteAddr.includes(':') ? '::' : '0.0.0.0');
+      const sa = createInitiatorSa(
+        this,
+        conn,
+        { address: localAddr, port: conn.localPort },
+        { address: remoteAddr, port: conn.remotePort },
+      );
+      this.sas.set(spiHex(sa.ourSpi), sa);
+      this.ports.logger.log('info', sa.label, `initiating IKE_SA to ${remoteAddr}`);
+      this.sendInit(sa);
+      return sa;
+    });
+  }
+
+  /**
+   * Deletes every IKE_SA of a connection (and their CHILD_SAs). Resolves once
+   * the peer answered the deletes or they were given up; the waiting happens
+   * outside the work queue, which must stay free to process the answers.
+   */
+  async terminate(name: string): Promise<void> {
+    const pending = await this.serial(async () =>
+      this.listSas()
+        .filter((sa) => sa.conn?.name === name)
+        .map((sa) => this.terminateSa(sa, 'closed by operator')),
+    );
+    await Promise.all(pending);
+  }
+
+  /** Deletes every IKE_SA: used on shutdown. */
+  async shutdown(): Promise<void> {
+    const pending = await this.serial(async () =>
+      this.listSas().map((sa) => this.terminateSa(sa, 'shutting down')),
+    );
+    await Promise.all(pending);
+  }
+
+  /** Creates an additional CHILD_SA on an established IKE_SA of the connection. */
+  createChild(connName: string, childName: string): Promise<void> {
+    return this.serial(async () => {
+      const sa = this.listSas().find((s) => s.conn?.name === connName && s.state === 'established');
+      const cfg = sa?.conn?.children.find((c) => c.name === childName);
+      if (!sa || !cfg)
+        throw new Error(`no established IKE_SA with child ${childName} for ${connName}`);
+      startCreateChild(this, sa, cfg);
+    });
+  }
+
+  private terminateSa(sa: IkeSa, reason: string): Promise<void> {
+    if (sa.state === 'established' || sa.state === 'authenticating')
+      return deleteIkeSa(this, sa, reason);
+    return this.closeSa(sa, reason);
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.work.then(fn);
+    this.work = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  // ---------------------------------------------------------------- EngineContext
+
+  queueRequest(
+    sa: IkeSa,
+    exchangeType: number,
+    build: QueuedRequest['build'],
+    onResponse: ResponseHandler,
+    onGiveUp?: () => Promise<void>,
+  ): void {
+    const q = this.requestQueues.get(sa) ?? [];
+    q.push({ exchangeType, build, onResponse, ...(onGiveUp ? { onGiveUp } : {}) });
+    this.requestQueues.set(sa, q);
+    if (!sa.outstanding) void this.pumpRequests(sa);
+  }
+
+  private async pumpRequests(sa: IkeSa): Promise<void> {
+    if (sa.outstanding || sa.state === 'closed') return;
+    const next = this.requestQueues.get(sa)?.shift();
+    if (!next) return;
+    let payloads: IkePayload[];
+    try {
+      payloads = await next.build();
+    } catch (e) {
+      await this.closeSa(sa, `cannot build request: ${(e as Error).message}`);
+      return;
+    }
+    // The SA may have been closed while the request was being built.
+    if (isClosed(sa)) return;
+    const packets = sealPayloads(this, sa, next.exchangeType, sa.nextRequestId, false, payloads);
+    this.responseHandlers.set(sa, next);
+    transmitRequest(this, sa, next.exchangeType, packets, () => {
+      void this.serial(async () => {
+        this.ports.logger.log(
+          'warn',
+          sa.label,
+          `request ${sa.outstanding?.messageId} not answered, giving up`,
+        );
+        sa.outstanding = undefined;
+        if (next.onGiveUp) await next.onGiveUp();
+        else await this.closeSa(sa, 'peer did not answer (retransmission limit reached)');
+      });
+    });
+  }
+
+  async closeSa(sa: IkeSa, reason: string): Promise<void> {
+    if (sa.state === 'closed') return;
+    sa.state = 'closed';
+    sa.closeReason = reason;
+    sa.outstanding?.timer?.cancel();
+    sa.outstanding = undefined;
+    for (const t of sa.timers) t.cancel();
+    sa.timers.clear();
+    for (const child of sa.children.splice(0)) await removeChildSa(child, this.kernel);
+    this.sas.delete(spiHex(sa.ourSpi));
+    this.halfOpen.delete(this.halfOpenKey(sa.spiI, sa.remote));
+    this.requestQueues.delete(sa);
+    this.responseHandlers.delete(sa);
+    sa.wipe();
+    this.ports.logger.log('info', sa.label, `IKE_SA closed: ${reason}`);
+    this.listeners.closed?.(sa);
+  }
+
+  allocateReqid(): number {
+    this.reqid += 1;
+    return this.reqid;
+  }
+
+  sasOf(conn: IkeConnection): IkeSa[] {
+    return this.listSas().filter((sa) => sa.conn?.name === conn.name);
+  }
+
+  onEstablished(sa: IkeSa): void {
+    sa.state = 'established';
+    sa.establishedAt = this.ports.clock.now();
+    this.halfOpen.delete(this.halfOpenKey(sa.spiI, sa.remote));
+    this.ports.logger.log(
+      'info',
+      sa.label,
+      `IKE_SA established between ${sa.local.address}[${sa.local.port}] and ${sa.remote.address}[${sa.remote.port}]`,
+    );
+    this.listeners.established?.(sa);
+  }
+
+  // ---------------------------------------------------------------- receiving
+
+  private halfOpenKey(spiI: Uint8Array, remote: Endpoint): string {
+    return `${spiHex(spiI)}/${remote.address}/${remote.port}`;
+  }
+
+  private halfOpenCount(): number {
+    return this.halfOpen.size;
+  }
+
+  private async handleDatagram(d: Datagram): Promise<void> {
+    this.counters.received++;
+    let msg: IkeMessage;
+    try {
+      const hdr = peekIkeHeader(d.data);
+      if (hdr.majorVersion !== 2) {
+        this.counters.malformed++;
+        return;
+      }
+      msg = decodeIkeMessage(d.data);
+    } catch (e) {
+      this.dropMalformed(d, e);
+      return;
+    }
+    const { header } = msg;
+    if (header.exchangeType === ExchangeType.IKE_SA_INIT && header.messageId === 0) {
+      if (!header.flags.response) return this.handleInitRequest(msg, d);
+      return this.handleInitResponse(msg, d);
+    }
+    const ourSpi = header.flags.initiator ? header.responderSpi : header.initiatorSpi;
+    const sa = this.sas.get(spiHex(ourSpi));
+    if (!sa || sa.state === 'closed' || !sa.keys) {
+      this.counters.unknownSpi++;
+      return;
+    }
+    if (header.flags.response) return this.handleResponse(sa, msg, d);
+    return this.handleRequest(sa, msg, d);
+  }
+
+  private dropMalformed(d: Datagram, e: unknown): void {
+    this.counters.malformed++;
+    if (!isWireError(e)) throw e;
+    this.ports.logger.log(
+      'debug',
+      '-',
+      `dropped malformed datagram from ${d.remote.address}: ${e.code} ${e.message}`,
+    );
+  }
+
+  private async handleInitRequest(msg: IkeMessage, d: Datagram): Promise<void> {
+    const key = this.halfOpenKey(msg.header.initiatorSpi, d.remote);
+    const existing = this.halfOpen.get(key);
+    if (existing) {
+      // A retransmitted IKE_SA_INIT: answer with the same bytes (RFC 7296 §2.1).
+      if (existing.lastResponse?.messageId === 0) {
+        this.counters.retransmitsAnswered++;
+        sendPackets(this, existing, existing.lastResponse.packets);
+      }
+      return;
+    }
+    if (this.halfOpen.size >= this.options.halfOpenLimit) {
+      this.counters.initRefused++;
+      return;
+    }
+    const out = processInitRequest(
+      this,
+      {
+        candidatesFor: (local, remote) => this.candidatesFor(local, remote),
+        cookies: this.cookies,
+        halfOpenCount: () => this.halfOpenCount(),
+      },
+      msg,
+      d,
+    );
+    if (out.kind === 'refused') {
+      this.counters.initRefused++;
+      this.ports.logger.log(
+        'info',
+        '-',
+        `IKE_SA_INIT from ${d.remote.address} refused: ${out.reason}`,
+      );
+      return;
+    }
+    this.sas.set(spiHex(out.sa.ourSpi), out.sa);
+    this.halfOpen.set(key, out.sa);
+    this.ports.logger.log(
+      'info',
+      out.sa.label,
+      `IKE_SA_INIT from ${d.remote.address}[${d.remote.port}] answered`,
+    );
+    // A half-open SA that never authenticates is dropped (strongSwan: half_open_timeout 30 s).
+    const t = this.ports.clock.setTimer(30_000, () => {
+      if (out.sa.state === 'connecting')
+        void this.serial(() => this.closeSa(out.sa, 'half-open timeout'));
+    });
+    out.sa.timers.add(t);
+  }
+
+  private async handleInitResponse(msg: IkeMessage, d: Datagram): Promise<void> {
+    const sa = this.sas.get(spiHex(msg.header.initiatorSpi));
+    if (!sa || sa.role !== 'initiator' || sa.state !== 'connecting' || sa.keys) {
+      this.counters.unknownSpi++;
+      return;
+    }
+    sa.outstanding?.timer?.cancel();
+    sa.outstanding = undefined;
+    const out = processInitResponse(this, sa, msg, d);
+    if (out.kind === 'failed') return this.closeSa(sa, out.reason);
+    if (out.kind === 'resend') return this.sendInit(sa);
+    sa.nextRequestId = 1;
+    if (sa.natLocal || sa.natRemote) {
+      // RFC 7296 §2.23: with a NAT in the path, continue on the NAT-T port.
+      sa.local = { ...sa.local, port: this.options.nattPort };
+      sa.remote = { ...sa.remote, port: this.options.nattPort };
+      this.ports.logger.log(
+        'info',
+        sa.label,
+        `NAT detected (local ${sa.natLocal}, remote ${sa.natRemote}), switching to port ${this.options.nattPort}`,
+      );
+    }
+    const initialContact = !this.listSas().some(
+      (o) => o !== sa && o.conn === sa.conn && o.state === 'established',
+    );
+    startIkeAuth(this, sa, initialContact);
+  }
+
+  private sendInit(sa: IkeSa): void {
+    const packet = buildInitRequest(sa);
+    sa.nextRequestId = 0;
+    transmitRequest(this, sa, ExchangeType.IKE_SA_INIT, [packet], () => {
+      void this.serial(() => this.closeSa(sa, 'peer did not answer IKE_SA_INIT'));
+    });
+  }
+
+  private candidatesFor(local: Endpoint, remote: Endpoint): IkeConnection[] {
+    const matches = (list: readonly string[], addr: string) =>
+      list.length === 0 || list.some((a) => a === '%any' || a === addr || addressInRange(a, addr));
+    return this.connections.filter(
+      (c) => matches(c.localAddrs, local.address) && matches(c.remoteAddrs, remote.address),
+    );
+  }
+
+  private async handleResponse(sa: IkeSa, msg: IkeMessage, d: Datagram): Promise<void> {
+    const out = sa.outstanding;
+    if (!out || out.messageId !== msg.header.messageId) {
+      this.counters.outOfWindow++;
+      return;
+    }
+    const opened = this.open(sa, msg, d);
+    if (!opened) return;
+    out.timer?.cancel();
+    sa.outstanding = undefined;
+    sa.nextRequestId = out.messageId + 1;
+    const handler = this.responseHandlers.get(sa);
+    this.responseHandlers.delete(sa);
+    this.followNatMapping(sa, d);
+    try {
+      if (handler) await handler.onResponse(opened);
+    } catch (e) {
+      await this.closeSa(sa, `failed to process response: ${(e as Error).message}`);
+      return;
+    }
+    void this.pumpRequests(sa);
+  }
+
+  private async handleRequest(sa: IkeSa, msg: IkeMessage, d: Datagram): Promise<void> {
+    const id = msg.header.messageId;
+    if (sa.lastResponse && id === sa.lastResponse.messageId) {
+      // RFC 7296 §2.1: a retransmitted request gets the same response again.
+      const frag = msg.payloads[msg.payloads.length - 1];
+      if (frag?.kind !== 'SKF' || frag.fragmentNumber === 1) {
+        this.counters.retransmitsAnswered++;
+        sendPackets(this, sa, sa.lastResponse.packets);
+      }
+      return;
+    }
+    if (id !== sa.expectedPeerRequestId) {
+      this.counters.outOfWindow++;
+      return;
+    }
+    let payloads: IkePayload[] | undefined;
+    try {
+      payloads = this.open(sa, msg, d);
+    } catch (e) {
+      if (isWireError(e) && e.code === 'UNSUPPORTED_CRITICAL') {
+        // RFC 7296 §2.5: answer with UNSUPPORTED_CRITICAL_PAYLOAD naming the type.
+        this.ports.logger.log(
+          'warn',
+          sa.label,
+          `request carries unsupported critical payload ${e.payloadType}`,
+        );
+        sendResponse(this, sa, msg.header.exchangeType, id, [
+          notify(NotifyType.UNSUPPORTED_CRITICAL_PAYLOAD, new Uint8Array([e.payloadType ?? 0])),
+        ]);
+        return;
+      }
+      throw e;
+    }
+    if (!payloads) return;
+    this.followNatMapping(sa, d);
+    await this.dispatchRequest(sa, msg.header.exchangeType, id, payloads);
+  }
+
+  /** Decrypts; returns undefined (and counts) when the message must be dropped. */
+  private open(sa: IkeSa, msg: IkeMessage, d: Datagram): IkePayload[] | undefined {
+    try {
+      const r = openProtected(this, sa, d.data, msg);
+      return r.kind === 'complete' ? r.payloads : undefined;
+    } catch (e) {
+      if (!isWireError(e)) throw e;
+      if (e.code === 'UNSUPPORTED_CRITICAL' && !msg.header.flags.response) throw e;
+      if (e.code === 'INTEGRITY') this.counters.integrityFailed++;
+      else this.counters.malformed++;
+      this.ports.logger.log(
+        'debug',
+        sa.label,
+        `dropped message ${msg.header.messageId}: ${e.code}`,
+      );
+      return undefined;
+    }
+  }
+
+  private async dispatchRequest(
+    sa: IkeSa,
+    exchangeType: number,
+    id: number,
+    payloads: IkePayload[],
+  ) {
+    let response: IkePayload[] = [];
+    let close: string | undefined;
+    try {
+      switch (exchangeType) {
+        case ExchangeType.IKE_AUTH: {
+          if (sa.role !== 'responder' || sa.state !== 'connecting') {
+            this.counters.outOfWindow++;
+            return;
+          }
+          const r = await processAuthRequest(this, sa, payloads);
+          response = r.payloads;
+          close = r.close;
+          break;
+        }
+        case ExchangeType.INFORMATIONAL: {
+          const r = await processInformationalRequest(this, sa, payloads);
+          response = r.payloads;
+          close = r.close;
+          break;
+        }
+        case ExchangeType.CREATE_CHILD_SA:
+          response = await processCreateChildRequest(this, sa, payloads);
+          break;
+        default:
+          this.counters.malformed++;
+          return;
+      }
+    } catch (e) {
+      this.ports.logger.log(
+        'error',
+        sa.label,
+        `failed to process request: ${(e as Error).message}`,
+      );
+      response = [notify(NotifyType.TEMPORARY_FAILURE)];
+    }
+    sendResponse(this, sa, exchangeType, id, response);
+    if (close) await this.closeSa(sa, close);
+  }
+
+  /** RFC 7296 §2.23: a NATed peer's port may change; follow it on authenticated messages. */
+  private followNatMapping(sa: IkeSa, d: Datagram): void {
+    if (!sa.natRemote && !sa.natLocal) return;
+    if (d.remote.address !== sa.remote.address || d.remote.port !== sa.remote.port) {
+      this.ports.logger.log(
+        'info',
+        sa.label,
+        `peer moved to ${d.remote.address}[${d.remote.port}]`,
+      );
+      sa.remote = d.remote;
+    }
+  }
+}
+
+/** `addr` inside a configured CIDR (`10.0.0.0/8`) or range (`a-b`)? */
+function addressInRange(spec: string, addr: string): boolean {
+  const a = parseAddress(addr);
+  if (!a) return false;
+  const toBig = (b: Uint8Array) => b.reduce((v, x) => (v << 8n) | BigInt(x), 0n);
+  if (spec.includes('/')) {
+    const [net, len] = spec.split('/');
+    const n = parseAddress(net ?? '');
+    if (!n || n.family !== a.family) return false;
+    const bits = a.bytes.length * 8;
+    const shift = BigInt(bits - Number(len));
+    return toBig(n.bytes) >> shift === toBig(a.bytes) >> shift;
+  }
+  if (spec.includes('-')) {
+    const [lo, hi] = spec.split('-').map((s) => parseAddress(s.trim()));
+    if (!lo || !hi || lo.family !== a.family) return false;
+    const v = toBig(a.bytes);
+    return v >= toBig(lo.bytes) && v <= toBig(hi.bytes);
+  }
+  return false;
+}
+
+const isClosed = (sa: IkeSa): boolean => sa.state === 'closed';
+
+/** Cryptographic randomness for production use. */
+export const systemRandom = (n: number): Uint8Array => new Uint8Array(randomBytes(n));

@@ -1,0 +1,236 @@
+/**
+ * IKE_AUTH with pre-shared keys (RFC 7296 §1.2, §2.15): identities, the AUTH
+ * payloads computed over the IKE_SA_INIT messages, INITIAL_CONTACT, and the
+ * first CHILD_SA. A CHILD_SA that fails here does not fail the IKE_SA
+ * (RFC 7296 §2.21.3).
+ */
+
+import { timingSafeEqual } from 'node:crypto';
+import { authSignedOctets, sharedKeyAuth } from '../crypto/kdf/index.js';
+import { AuthMethod, ExchangeType, type IkePayload, NotifyType } from '../wire/ikev2/index.js';
+import {
+  acceptChildAnswer,
+  answerChildOffer,
+  buildChildOffer,
+  type ChildOffer,
+  releaseSpis,
+} from './child-negotiation.js';
+import type { ChildSa } from './child-sa.js';
+import { installChildSa } from './child-sa.js';
+import type { Identity, IkeConnection } from './connection.js';
+import type { EngineContext } from './context.js';
+import {
+  addressIdentity,
+  formatIdentity,
+  identityBody,
+  identityMatches,
+  isAnyIdentity,
+} from './identities.js';
+import type { IkeSa } from './ike-sa.js';
+import { findNotify, findPayload, notify } from './payloads.js';
+
+function ourIdentity(sa: IkeSa, conn: IkeConnection): Identity {
+  return isAnyIdentity(conn.local.id) ? addressIdentity(sa.local.address) : conn.local.id;
+}
+
+/** AUTH = prf(prf(PSK, "Key Pad for IKEv2"), SignedOctets) for the given side. */
+function pskAuth(
+  sa: IkeSa,
+  conn: IkeConnection,
+  ofInitiator: boolean,
+  id: Identity,
+): Uint8Array | undefined {
+  if (!conn.psk || !sa.prf || !sa.keys) return undefined;
+  const prf = sa.prf;
+  const octets = ofInitiator
+    ? authSignedOctets(prf, sa.initRequest, sa.nr, sa.keys.skPi, identityBody(id))
+    : authSignedOctets(prf, sa.initResponse, sa.ni, sa.keys.skPr, identityBody(id));
+  const psk = conn.psk.reveal();
+  return sharedKeyAuth(prf, psk, octets);
+}
+
+function sameMac(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function natEncap(sa: IkeSa) {
+  return sa.natLocal || sa.natRemote ? { sport: sa.local.port, dport: sa.remote.port } : undefined;
+}
+
+export async function installNegotiatedChild(
+  ctx: EngineContext,
+  sa: IkeSa,
+  child: ChildSa,
+  weInitiated: boolean,
+  nonces: { ni: Uint8Array; nr: Uint8Array },
+  pfsSecret?: Uint8Array,
+): Promise<void> {
+  const encap = natEncap(sa);
+  await installChildSa(child, {
+    kernel: ctx.kernel,
+    prf: sa.prf!,
+    skD: sa.keys!.skD,
+    ni: nonces.ni,
+    nr: nonces.nr,
+    weInitiated,
+    local: sa.local,
+    remote: sa.remote,
+    ...(pfsSecret ? { pfsSecret } : {}),
+    ...(encap ? { encap } : {}),
+  });
+  child.installedAt = ctx.ports.clock.now();
+  sa.children.push(child);
+  ctx.ports.logger.log(
+    'info',
+    sa.label,
+    `CHILD_SA ${child.config.name}{${child.uniqueId}} established`,
+    {
+      spi_in: child.spiIn.toString(16).padStart(8, '0'),
+      spi_out: child.spiOut.toString(16).padStart(8, '0'),
+      mode: child.mode,
+      reqid: child.reqid,
+    },
+  );
+}
+
+// ------------------------------------------------------------------ initiator
+
+/** Queues our IKE_AUTH request: IDi, [IDr], AUTH, INITIAL_CONTACT and the first CHILD_SA. */
+export function startIkeAuth(ctx: EngineContext, sa: IkeSa, initialContact: boolean): void {
+  const conn = sa.conn!;
+  let offer: ChildOffer | undefined;
+  sa.state = 'authenticating';
+  ctx.queueRequest(
+    sa,
+    ExchangeType.IKE_AUTH,
+    async () => {
+      const idi = ourIdentity(sa, conn);
+      const auth = pskAuth(sa, conn, true, idi);
+      if (!auth) throw new Error('no pre-shared key configured');
+      const payloads: IkePayload[] = [{ kind: 'IDi', idType: idi.type, data: idi.data }];
+      if (!isAnyIdentity(conn.remote.id)) {
+        payloads.push({ kind: 'IDr', idType: conn.remote.id.type, data: conn.remote.id.data });
+      }
+      payloads.push({ kind: 'AUTH', method: AuthMethod.SHARED_KEY_MIC, data: auth });
+      if (initialContact) payloads.push(notify(NotifyType.INITIAL_CONTACT));
+      const first = conn.children[0];
+      if (first) {
+        offer = await buildChildOffer(ctx, sa, first, { withKe: false });
+        payloads.push(...offer.payloads);
+      }
+      return payloads;
+    },
+    async (payloads) => {
+      await processAuthResponse(ctx, sa, conn, payloads, offer);
+    },
+  );
+}
+
+async function processAuthResponse(
+  ctx: EngineContext,
+  sa: IkeSa,
+  conn: IkeConnection,
+  payloads: IkePayload[],
+  offer: ChildOffer | undefined,
+): Promise<void> {
+  const fail = async (reason: string) => {
+    if (offer) await releaseSpis(ctx, sa, offer.child);
+    await ctx.closeSa(sa, reason);
+  };
+  if (findNotify(payloads, NotifyType.AUTHENTICATION_FAILED)) {
+    return fail('peer answered AUTHENTICATION_FAILED');
+  }
+  const idr = findPayload(payloads, 'IDr');
+  const auth = findPayload(payloads, 'AUTH');
+  if (!idr || !auth) return fail('IKE_AUTH response lacks IDr or AUTH');
+  const peerId: Identity = { type: idr.idType, data: idr.data };
+  if (!identityMatches(conn.remote.id, peerId)) {
+    return fail(
+      `peer identity ${formatIdentity(peerId)} does not match ${formatIdentity(conn.remote.id)}`,
+    );
+  }
+  const expected =
+    auth.method === AuthMethod.SHARED_KEY_MIC ? pskAuth(sa, conn, false, peerId) : undefined;
+  if (!expected || !sameMac(expected, auth.data)) {
+    return fail(`authentication of ${formatIdentity(peerId)} failed (AUTH method ${auth.method})`);
+  }
+  sa.peerId = peerId;
+  ctx.onEstablished(sa);
+  if (!offer) return;
+  const reason = acceptChildAnswer(offer, payloads, true);
+  if (reason) {
+    await releaseSpis(ctx, sa, offer.child);
+    ctx.ports.logger.log(
+      'warn',
+      sa.label,
+      `CHILD_SA ${offer.child.config.name} not established: ${reason}`,
+    );
+    return;
+  }
+  await installNegotiatedChild(ctx, sa, offer.child, true, { ni: sa.ni, nr: sa.nr });
+}
+
+// ------------------------------------------------------------------ responder
+
+export interface AuthRequestResult {
+  readonly payloads: IkePayload[];
+  /** Close the SA once the response is sent (authentication failed). */
+  readonly close?: string;
+}
+
+/** Handles the initiator's IKE_AUTH request and returns our response. */
+export async function processAuthRequest(
+  ctx: EngineContext,
+  sa: IkeSa,
+  payloads: IkePayload[],
+): Promise<AuthRequestResult> {
+  const idi = findPayload(payloads, 'IDi');
+  const auth = findPayload(payloads, 'AUTH');
+  const failed = (why: string): AuthRequestResult => ({
+    payloads: [notify(NotifyType.AUTHENTICATION_FAILED)],
+    close: why,
+  });
+  if (!idi || !auth) return failed('IKE_AUTH request lacks IDi or AUTH');
+  const peerId: Identity = { type: idi.idType, data: idi.data };
+  const idrP = findPayload(payloads, 'IDr');
+  const wanted: Identity | undefined = idrP ? { type: idrP.idType, data: idrP.data } : undefined;
+  const conn = sa.candidates.find(
+    (c) =>
+      c.remote.method === 'psk' &&
+      identityMatches(c.remote.id, peerId) &&
+      (!wanted || isAnyIdentity(c.local.id) || identityMatches(c.local.id, wanted)),
+  );
+  if (!conn) return failed(`no connection matches peer identity ${formatIdentity(peerId)}`);
+  sa.conn = conn;
+  const expected =
+    auth.method === AuthMethod.SHARED_KEY_MIC ? pskAuth(sa, conn, true, peerId) : undefined;
+  if (!expected || !sameMac(expected, auth.data)) {
+    return failed(`authentication of ${formatIdentity(peerId)} with pre-shared key failed`);
+  }
+  sa.peerId = peerId;
+  if (findNotify(payloads, NotifyType.INITIAL_CONTACT)) {
+    // RFC 7296 §2.4: the peer restarted; our older SAs with it are stale.
+    for (const old of ctx.sasOf(conn)) {
+      if (old !== sa && old.peerId && identityMatches(old.peerId, peerId)) {
+        await ctx.closeSa(old, 'peer sent INITIAL_CONTACT');
+      }
+    }
+  }
+  const idr = ourIdentity(sa, conn);
+  const ourAuth = pskAuth(sa, conn, false, idr)!;
+  const response: IkePayload[] = [
+    { kind: 'IDr', idType: idr.type, data: idr.data },
+    { kind: 'AUTH', method: AuthMethod.SHARED_KEY_MIC, data: ourAuth },
+  ];
+  ctx.onEstablished(sa);
+  if (findPayload(payloads, 'SA')) {
+    const answer = await answerChildOffer(ctx, sa, conn, payloads, { ignoreKe: true });
+    if (answer.ok) {
+      await installNegotiatedChild(ctx, sa, answer.child, false, { ni: sa.ni, nr: sa.nr });
+    } else {
+      ctx.ports.logger.log('warn', sa.label, `CHILD_SA not established: ${answer.reason}`);
+    }
+    response.push(...answer.payloads);
+  }
+  return { payloads: response };
+}

@@ -1,0 +1,117 @@
+/**
+ * INFORMATIONAL exchanges (RFC 7296 §1.4): deleting IKE_SAs and CHILD_SAs
+ * (§1.4.1, both directions of a CHILD_SA go together) and empty requests as
+ * liveness checks (§2.4).
+ */
+
+import { ExchangeType, type IkePayload, ProtocolId } from '../wire/ikev2/index.js';
+import { type ChildSa, removeChildSa } from './child-sa.js';
+import type { EngineContext } from './context.js';
+import type { IkeSa } from './ike-sa.js';
+import { numberToSpi, spiToNumber } from './payloads.js';
+
+const PROTO_IDS = { esp: ProtocolId.ESP, ah: ProtocolId.AH } as const;
+
+export interface InformationalResult {
+  readonly payloads: IkePayload[];
+  readonly close?: string;
+}
+
+/** Answers the peer's INFORMATIONAL request. */
+export async function processInformationalRequest(
+  ctx: EngineContext,
+  sa: IkeSa,
+  payloads: IkePayload[],
+): Promise<InformationalResult> {
+  const response: IkePayload[] = [];
+  for (const p of payloads) {
+    if (p.kind !== 'D') continue;
+    if (p.protocolId === ProtocolId.IKE) {
+      // The response to an IKE_SA delete is empty (RFC 7296 §1.4.1).
+      return { payloads: [], close: 'deleted by peer' };
+    }
+    const proto =
+      p.protocolId === ProtocolId.ESP ? 'esp' : p.protocolId === ProtocolId.AH ? 'ah' : undefined;
+    if (!proto) continue;
+    const ours: Uint8Array[] = [];
+    for (const spi of p.spis) {
+      // The peer names its inbound SPI, which is our outbound one.
+      const child = sa.children.find((c) => c.proto === proto && c.spiOut === spiToNumber(spi));
+      if (!child) continue;
+      ours.push(numberToSpi(child.spiIn));
+      await dropChild(ctx, sa, child, 'deleted by peer');
+    }
+    if (ours.length > 0)
+      response.push({ kind: 'D', protocolId: PROTO_IDS[proto], spiSize: 4, spis: ours });
+  }
+  return { payloads: response };
+}
+
+export async function dropChild(ctx: EngineContext, sa: IkeSa, child: ChildSa, reason: string) {
+  await removeChildSa(child, ctx.kernel);
+  const i = sa.children.indexOf(child);
+  if (i >= 0) sa.children.splice(i, 1);
+  ctx.ports.logger.log(
+    'info',
+    sa.label,
+    `CHILD_SA ${child.config.name}{${child.uniqueId}} closed: ${reason}`,
+  );
+}
+
+/** Sends a delete for the IKE_SA and closes it once answered (or given up). */
+export function deleteIkeSa(ctx: EngineContext, sa: IkeSa, reason: string): Promise<void> {
+  return new Promise((resolve) => {
+    sa.state = 'deleting';
+    ctx.queueRequest(
+      sa,
+      ExchangeType.INFORMATIONAL,
+      () => [{ kind: 'D', protocolId: ProtocolId.IKE, spiSize: 0, spis: [] }],
+      async () => {
+        await ctx.closeSa(sa, reason);
+        resolve();
+      },
+      async () => {
+        await ctx.closeSa(sa, `${reason} (delete not answered)`);
+        resolve();
+      },
+    );
+  });
+}
+
+/** Sends a delete for one CHILD_SA; its kernel state goes when the peer answers. */
+export function deleteChildSa(ctx: EngineContext, sa: IkeSa, child: ChildSa): Promise<void> {
+  return new Promise((resolve) => {
+    child.state = 'deleting';
+    ctx.queueRequest(
+      sa,
+      ExchangeType.INFORMATIONAL,
+      () => [
+        {
+          kind: 'D',
+          protocolId: PROTO_IDS[child.proto as 'esp' | 'ah'],
+          spiSize: 4,
+          spis: [numberToSpi(child.spiIn)],
+        },
+      ],
+      async () => {
+        await dropChild(ctx, sa, child, 'deleted');
+        resolve();
+      },
+      async () => {
+        await dropChild(ctx, sa, child, 'deleted (not answered)');
+        resolve();
+      },
+    );
+  });
+}
+
+/** An empty INFORMATIONAL request: the peer's answer proves it is alive (RFC 7296 §2.4). */
+export function sendLivenessCheck(ctx: EngineContext, sa: IkeSa, onDead: () => void): void {
+  ctx.queueRequest(
+    sa,
+    ExchangeType.INFORMATIONAL,
+    () => [],
+    async () => undefined,
+    async () => onDead(),
+  );
+}

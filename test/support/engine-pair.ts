@@ -1,0 +1,135 @@
+/**
+ * Two IKEv2 engines wired together in memory: a manual clock, a memory network,
+ * two in-memory kernels and seeded randomness. Used by the engine tests.
+ */
+
+import { createHash } from 'node:crypto';
+import type { ChildConnection, IkeConnection } from '../../src/ikev2/connection.js';
+import { Ikev2Engine } from '../../src/ikev2/engine.js';
+import { addressIdentity, fqdnIdentity } from '../../src/ikev2/identities.js';
+import type { EngineLogger } from '../../src/ikev2/ports.js';
+import type { Proposal } from '../../src/ikev2/proposals.js';
+import { selectorFromCidr } from '../../src/ikev2/traffic-selectors.js';
+import { MemoryKernel } from '../../src/kernel/index.js';
+import { ManualClock } from '../../src/sim/manual-clock.js';
+import { MemoryNetwork, runUntil } from '../../src/sim/memory-network.js';
+
+/** Deterministic randomness: SHA-256 in counter mode over a seed. */
+export function seededBytes(seed: string): (n: number) => Uint8Array {
+  let counter = 0;
+  return (n) => {
+    const out = new Uint8Array(n);
+    for (let off = 0; off < n; off += 32) {
+      const block = createHash('sha256').update(`${seed}/${counter++}`).digest();
+      out.set(block.subarray(0, Math.min(32, n - off)), off);
+    }
+    return out;
+  };
+}
+
+export const IKE_GCM_X25519: Proposal = {
+  protocol: 'ike',
+  encr: [{ id: 20, keyLen: 256 }],
+  prf: [5],
+  integ: [],
+  ke: [31],
+  esn: [],
+};
+export const IKE_CBC_MODP2048: Proposal = {
+  protocol: 'ike',
+  encr: [{ id: 12, keyLen: 256 }],
+  prf: [5],
+  integ: [12],
+  ke: [14],
+  esn: [],
+};
+export const ESP_GCM: Proposal = {
+  protocol: 'esp',
+  encr: [{ id: 20, keyLen: 256 }],
+  prf: [],
+  integ: [],
+  ke: [],
+  esn: [0],
+};
+
+export function secret(text: string) {
+  const bytes = new TextEncoder().encode(text);
+  return { reveal: () => bytes };
+}
+
+export function child(
+  name: string,
+  local: string,
+  remote: string,
+  over: Partial<ChildConnection> = {},
+): ChildConnection {
+  return {
+    name,
+    mode: 'tunnel',
+    protocol: 'esp',
+    proposals: [ESP_GCM],
+    localTs: [selectorFromCidr(local)],
+    remoteTs: [selectorFromCidr(remote)],
+    ipcomp: false,
+    rekeySeconds: 3600,
+    lifeSeconds: 3960,
+    replayWindow: 32,
+    ...over,
+  };
+}
+
+export function connection(
+  name: string,
+  local: string,
+  remote: string,
+  over: Partial<IkeConnection> = {},
+): IkeConnection {
+  return {
+    name,
+    localAddrs: [local],
+    remoteAddrs: [remote],
+    localPort: 500,
+    remotePort: 500,
+    proposals: [IKE_GCM_X25519],
+    local: { method: 'psk', id: fqdnIdentity(`${name}.local`) },
+    remote: { method: 'psk', id: addressIdentity(remote) },
+    psk: secret('correct horse battery staple'),
+    children: [],
+    fragmentation: true,
+    fragmentSize: 1280,
+    rekeySeconds: 0,
+    dpdDelaySeconds: 0,
+    ...over,
+  };
+}
+
+export class CapturingLogger implements EngineLogger {
+  readonly lines: string[] = [];
+  log(level: string, sa: string, message: string, fields?: Record<string, unknown>): void {
+    this.lines.push(`${level} [${sa}] ${message}${fields ? ` ${JSON.stringify(fields)}` : ''}`);
+  }
+}
+
+export function makePair(seed = 'pair') {
+  const clock = new ManualClock();
+  const net = new MemoryNetwork(clock);
+  const mk = (name: string, address: string) => {
+    const kernel = new MemoryKernel({ now: () => clock.now(), seed: name === 'a' ? 11 : 22 });
+    const logger = new CapturingLogger();
+    const engine = new Ikev2Engine(
+      { network: net.portFor(), clock, random: seededBytes(`${seed}/${name}`), logger },
+      kernel,
+    );
+    net.bind(address, (d) => engine.receive(d));
+    return { engine, kernel, logger, address };
+  };
+  const a = mk('a', '192.0.2.1');
+  const b = mk('b', '192.0.2.2');
+  return {
+    clock,
+    net,
+    a,
+    b,
+    run: (done: () => boolean, maxMs?: number) => runUntil(clock, net, done, maxMs),
+  };
+}

@@ -257,10 +257,11 @@ void UdpSocket::CloseHandle() {
   fd_ = -1;
   OpenSockets* open = Env().GetInstanceData<OpenSockets>();
   if (open != nullptr) open->sockets.erase(this);
+  // close() may be called from inside a callback made with async_context_ and
+  // receive_buffer_: both stay until the object is collected. The callbacks and
+  // the self-reference go now, so nothing keeps a closed socket alive.
   on_message_.Reset();
   on_error_.Reset();
-  async_context_.reset();
-  receive_buffer_.reset();
   if (!self_.IsEmpty()) self_.Reset();
 }
 

@@ -41,7 +41,7 @@ import type {
 } from './types.js';
 import { XFRM_POLICY_DIR } from './xfrm/constants.js';
 import { validateSaSpec } from './xfrm/sa.js';
-import { normalizeSelector, normalizeTemplate } from './xfrm/structs.js';
+import { isAnySelector, normalizeSelector, normalizeTemplate } from './xfrm/structs.js';
 
 export interface MemoryKernelOptions {
   /** Milliseconds since the epoch; Date.now by default. The simulator passes its manual clock. */
@@ -232,7 +232,10 @@ export class MemoryKernel implements IpsecKernel {
       counters: { bytes: 0, packets: 0, addTime, useTime: 0 },
       stats: { replayWindow: 0, replay: 0, integrityFailed: 0 },
     };
-    if (sa.selector) info.selector = normalizeSelector(sa.selector);
+    // As the kernel reports it: a 0/0 selector reads back as none (see readUsersaInfo).
+    if (sa.selector && !isAnySelector(normalizeSelector(sa.selector)))
+      info.selector = normalizeSelector(sa.selector);
+    else delete info.selector;
     if (sa.mark) info.mark = { value: sa.mark.value, mask: sa.mark.mask ?? 0xffffffff };
     return info;
   }

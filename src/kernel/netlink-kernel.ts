@@ -70,6 +70,7 @@ import {
   encodeFlushSas,
   encodeGetSa,
   encodeSaRequest,
+  isKernelHelperState,
 } from './xfrm/sa.js';
 
 export type TransportFactory = (protocol: number, opts: RawTransportOptions) => NetlinkTransport;
@@ -292,7 +293,9 @@ export class NetlinkKernel implements IpsecKernel {
       'list SAs',
       'all',
     );
-    return this.decodeEach(parts, 'xfrm', (m) => decodeSa(m.payload));
+    return this.decodeEach(parts, 'xfrm', (m) =>
+      isKernelHelperState(m.payload) ? undefined : decodeSa(m.payload),
+    );
   }
 
   async flushSas(proto?: XfrmProto): Promise<void> {

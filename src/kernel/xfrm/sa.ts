@@ -39,6 +39,7 @@ import {
 } from './constants.js';
 import {
   familyAt,
+  isAnySelector,
   modeName,
   modeNumber,
   protoName,
@@ -294,8 +295,10 @@ export function readUsersaInfo(r: ByteReader, at: number): SaInfo {
       integrityFailed: r.u32(at + 200),
     },
   };
+  // The kernel gives an SA installed without a selector a 0/0 one of its family:
+  // report both as "no selector", so that what we set reads back as we set it.
   const selector = readSelector(r, at);
-  if (selector) sa.selector = selector;
+  if (selector && !isAnySelector(selector)) sa.selector = selector;
   if (flags & XFRM_STATE_ESN) sa.esn = true;
   const named = stateFlagNames.filter(([, bit]) => flags & bit).map(([name]) => name);
   if (named.length) sa.flags = named;
@@ -369,6 +372,16 @@ export function applySaAttributes(sa: SaInfo, attrs: Attributes, family: Address
   if (ltime) sa.counters = readLifetimeCur(ltime, 0);
   const lastUsed = attrs.get(XFRMA.LASTUSED);
   if (lastUsed) sa.lastUsed = Number(lastUsed.u64(0));
+}
+
+/**
+ * IPPROTO_IPIP and IPPROTO_IPV6 states: the kernel adds one under each IPComp
+ * tunnel SA (xfrm4_tunnel/xfrm6_tunnel, for packets too small to compress) and
+ * removes it with that SA. They are not ours to manage; dumps skip them.
+ */
+export function isKernelHelperState(payload: ByteReader): boolean {
+  const proto = payload.length > 76 ? payload.u8(76) : -1;
+  return proto === 4 || proto === 41;
 }
 
 /** Decodes the payload of a NEWSA message (GETSA reply, dump entry, ALLOCSPI reply). */

@@ -122,6 +122,13 @@ export function writeSelector(w: ByteWriter, sel: Selector | undefined): void {
   w.i32(s.ifindex ?? 0).u32(0); // user: uid filter, unused by IKE daemons
 }
 
+/** True for a selector that matches every packet of its family (0/0, any protocol and port). */
+export function isAnySelector(s: Selector): boolean {
+  return (
+    !s.srcPrefixLen && !s.dstPrefixLen && !s.proto && !s.sportMask && !s.dportMask && !s.ifindex
+  );
+}
+
 /** Reads a selector; undefined when its family is AF_UNSPEC (an SA's "any"). */
 export function readSelector(r: ByteReader, at: number): Selector | undefined {
   r.need(at, SIZE.selector, 'xfrm_selector');

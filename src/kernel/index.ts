@@ -14,12 +14,8 @@ export {
   KernelError,
   type KernelErrorCode,
 } from './errors.js';
-export {
-  type Flow,
-  MemoryKernel,
-  type MemoryKernelOptions,
-  selectorMatches,
-} from './memory-kernel.js';
+export { type Flow, selectorMatches } from './memory/flow.js';
+export { MemoryKernel, type MemoryKernelOptions } from './memory-kernel.js';
 export type { NetlinkTransport } from './netlink/socket.js';
 export {
   NetlinkKernel,

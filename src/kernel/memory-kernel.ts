@@ -10,10 +10,11 @@
  *
  * Events are delivered synchronously, after the state change, in order.
  */
-import { type AddressFamily, addressToBytes, familyOf, normalizeAddress } from './address.js';
+import { type AddressFamily, familyOf, normalizeAddress } from './address.js';
 import { KERNEL_ALGORITHMS } from './algorithms.js';
 import { describePolicy, describeSa, errnoOf, KernelError } from './errors.js';
-import { pickDefaultRoute } from './routes.js';
+import { type Flow, selectorMatches } from './memory/flow.js';
+import { MemoryNetwork } from './memory/network.js';
 import type {
   AcquireEvent,
   AddressInfo,
@@ -50,19 +51,8 @@ export interface MemoryKernelOptions {
   seed?: number;
 }
 
-/** What a packet looks like to the policy lookup of {@link MemoryKernel.triggerAcquire}. */
-export interface Flow {
-  src: string;
-  dst: string;
-  proto?: number;
-  sport?: number;
-  dport?: number;
-  ifindex?: number;
-}
-
 /** Seconds a larval SA lives (XFRM_ACQ_EXPIRES in include/net/xfrm.h). */
 const LARVAL_SECONDS = 30;
-const RT_TABLE_MAIN = 254;
 
 interface SaRecord {
   info: SaInfo;
@@ -101,31 +91,6 @@ function policyKey(p: {
   ]);
 }
 
-function prefixMatches(address: string, prefix: string, len: number): boolean {
-  const a = addressToBytes(address);
-  const p = addressToBytes(prefix);
-  if (a.length !== p.length) return false;
-  for (let bit = 0; bit < len; bit++) {
-    const mask = 0x80 >> (bit % 8);
-    if (((a[bit >> 3] ?? 0) & mask) !== ((p[bit >> 3] ?? 0) & mask)) return false;
-  }
-  return true;
-}
-
-export function selectorMatches(sel: Selector, flow: Flow): boolean {
-  const s = normalizeSelector(sel);
-  if (familyOf(s.src) !== familyOf(flow.src)) return false;
-  if (!prefixMatches(flow.src, s.src, s.srcPrefixLen ?? 0)) return false;
-  if (!prefixMatches(flow.dst, s.dst, s.dstPrefixLen ?? 0)) return false;
-  if (s.proto && s.proto !== flow.proto) return false;
-  if (s.sportMask && ((flow.sport ?? 0) & s.sportMask) !== ((s.sport ?? 0) & s.sportMask))
-    return false;
-  if (s.dportMask && ((flow.dport ?? 0) & s.dportMask) !== ((s.dport ?? 0) & s.dportMask))
-    return false;
-  if (s.ifindex && s.ifindex !== flow.ifindex) return false;
-  return true;
-}
-
 export class MemoryKernel implements IpsecKernel {
   private readonly now: () => number;
   private rng: number;
@@ -135,10 +100,7 @@ export class MemoryKernel implements IpsecKernel {
   private acquireSeq = 0;
   /** Acquires sent and not yet answered: key -> time sent (ms). */
   private readonly pendingAcquires = new Map<string, number>();
-  private readonly links = new Map<number, LinkInfo>();
-  private nextIfindex = 2;
-  private readonly addresses: AddressInfo[] = [];
-  private readonly routes: RouteInfo[] = [];
+  private readonly network: MemoryNetwork;
   private readonly listeners = new Set<KernelEventListener>();
   private readonly counters: KernelStats = { requests: 0, errors: 0, events: 0, unparsable: 0 };
   private closed = false;
@@ -146,7 +108,10 @@ export class MemoryKernel implements IpsecKernel {
   constructor(opts: MemoryKernelOptions = {}) {
     this.now = opts.now ?? Date.now;
     this.rng = (opts.seed ?? 1) >>> 0 || 1;
-    this.links.set(1, { index: 1, name: 'lo', up: true, flags: 0x49, mtu: 65536 });
+    this.network = new MemoryNetwork({
+      run: (operation, subject, body) => this.run(operation, subject, body),
+      emit: (event) => this.emit(event),
+    });
   }
 
   private seconds(): number {
@@ -433,165 +398,38 @@ export class MemoryKernel implements IpsecKernel {
 
   // ---------------------------------------------------------------- links, addresses, routes
 
-  private linkIndex(link: LinkRef, operation: string): number {
-    if (typeof link === 'number') {
-      if (this.links.has(link)) return link;
-    } else {
-      for (const l of this.links.values()) if (l.name === link) return l.index;
-    }
-    throw fail('ENODEV', operation, String(link));
-  }
-
   addXfrmInterface(spec: XfrmInterfaceSpec): Promise<number> {
-    const subject = `${spec.name} if_id ${spec.ifId}`;
-    return this.run('add XFRM interface', subject, () => {
-      for (const l of this.links.values())
-        if (l.name === spec.name) throw fail('EEXIST', 'add XFRM interface', subject);
-      const under =
-        spec.underlying === undefined
-          ? undefined
-          : this.linkIndex(spec.underlying, 'add XFRM interface');
-      const link: LinkInfo = {
-        index: this.nextIfindex++,
-        name: spec.name,
-        up: false,
-        flags: 0x80,
-        mtu: 1500,
-        kind: 'xfrm',
-        xfrmIfId: spec.ifId,
-      };
-      if (under !== undefined) link.xfrmLink = under;
-      this.links.set(link.index, link);
-      this.emit({ type: 'link', action: 'new', link: { ...link } });
-      return link.index;
-    });
+    return this.network.addXfrmInterface(spec);
   }
-
   deleteLink(link: LinkRef): Promise<void> {
-    return this.run('delete link', String(link), () => {
-      const index = this.linkIndex(link, 'delete link');
-      const info = this.links.get(index)!;
-      this.links.delete(index);
-      for (let i = this.addresses.length - 1; i >= 0; i--)
-        if (this.addresses[i]?.index === index) this.addresses.splice(i, 1);
-      for (let i = this.routes.length - 1; i >= 0; i--)
-        if (this.routes[i]?.oif === index) this.routes.splice(i, 1);
-      this.emit({ type: 'link', action: 'del', link: { ...info } });
-    });
+    return this.network.deleteLink(link);
   }
-
   setLinkUp(link: LinkRef, up: boolean): Promise<void> {
-    return this.run(`set link ${up ? 'up' : 'down'}`, String(link), () => {
-      const info = this.links.get(this.linkIndex(link, 'set link'))!;
-      info.up = up;
-      info.flags = up ? info.flags | 1 : info.flags & ~1;
-      this.emit({ type: 'link', action: 'new', link: { ...info } });
-    });
+    return this.network.setLinkUp(link, up);
   }
-
   listLinks(): Promise<LinkInfo[]> {
-    return this.run('list links', 'all', () => [...this.links.values()].map((l) => ({ ...l })));
+    return this.network.listLinks();
   }
-
-  private findAddress(a: AddressSpec, index: number): number {
-    const address = normalizeAddress(a.address);
-    return this.addresses.findIndex(
-      (x) => x.index === index && x.address === address && x.prefixLen === a.prefixLen,
-    );
-  }
-
   addAddress(addr: AddressSpec): Promise<void> {
-    const subject = `${addr.address}/${addr.prefixLen} dev ${addr.link}`;
-    return this.run('add address', subject, () => {
-      const index = this.linkIndex(addr.link, 'add address');
-      if (this.findAddress(addr, index) >= 0) throw fail('EEXIST', 'add address', subject);
-      const info: AddressInfo = {
-        index,
-        family: familyOf(addr.address),
-        address: normalizeAddress(addr.address),
-        prefixLen: addr.prefixLen,
-        scope: 0,
-      };
-      if (addr.peer) info.peer = normalizeAddress(addr.peer);
-      this.addresses.push(info);
-      this.emit({ type: 'address', action: 'new', address: { ...info } });
-    });
+    return this.network.addAddress(addr);
   }
-
   deleteAddress(addr: AddressSpec): Promise<void> {
-    const subject = `${addr.address}/${addr.prefixLen} dev ${addr.link}`;
-    return this.run('delete address', subject, () => {
-      const at = this.findAddress(addr, this.linkIndex(addr.link, 'delete address'));
-      if (at < 0) throw fail('EADDRNOTAVAIL', 'delete address', subject);
-      const [info] = this.addresses.splice(at, 1);
-      this.emit({ type: 'address', action: 'del', address: { ...info! } });
-    });
+    return this.network.deleteAddress(addr);
   }
-
   listAddresses(family?: AddressFamily): Promise<AddressInfo[]> {
-    return this.run('list addresses', 'all', () =>
-      this.addresses.filter((a) => !family || a.family === family).map((a) => ({ ...a })),
-    );
+    return this.network.listAddresses(family);
   }
-
-  private routeAt(r: RouteSpec): number {
-    const dst = normalizeAddress(r.dst);
-    const table = r.table ?? RT_TABLE_MAIN;
-    return this.routes.findIndex(
-      (x) =>
-        x.dst === dst &&
-        x.prefixLen === r.prefixLen &&
-        x.table === table &&
-        (x.metric ?? 0) === (r.metric ?? 0),
-    );
-  }
-
   addRoute(route: RouteSpec): Promise<void> {
-    const subject = `${route.dst}/${route.prefixLen} table ${route.table ?? RT_TABLE_MAIN}`;
-    return this.run('add route', subject, () => {
-      const oif = route.link === undefined ? undefined : this.linkIndex(route.link, 'add route');
-      if (this.routeAt(route) >= 0) throw fail('EEXIST', 'add route', subject);
-      const info: RouteInfo = {
-        family: familyOf(route.dst),
-        dst: normalizeAddress(route.dst),
-        prefixLen: route.prefixLen,
-        table: route.table ?? RT_TABLE_MAIN,
-        protocol: route.protocol ?? 4,
-        scope: route.gateway === undefined && oif !== undefined ? 253 : 0,
-        type: 1,
-      };
-      if (route.gateway) info.gateway = normalizeAddress(route.gateway);
-      if (oif !== undefined) info.oif = oif;
-      if (route.src) info.src = normalizeAddress(route.src);
-      if (route.metric !== undefined) info.metric = route.metric;
-      this.routes.push(info);
-      this.emit({ type: 'route', action: 'new', route: { ...info } });
-    });
+    return this.network.addRoute(route);
   }
-
   deleteRoute(route: RouteSpec): Promise<void> {
-    const subject = `${route.dst}/${route.prefixLen} table ${route.table ?? RT_TABLE_MAIN}`;
-    return this.run('delete route', subject, () => {
-      const at = this.routeAt(route);
-      if (at < 0) throw fail('ESRCH', 'delete route', subject);
-      const [info] = this.routes.splice(at, 1);
-      this.emit({ type: 'route', action: 'del', route: { ...info! } });
-    });
+    return this.network.deleteRoute(route);
   }
-
   listRoutes(opts: { family?: AddressFamily; table?: number } = {}): Promise<RouteInfo[]> {
-    const table = opts.table ?? RT_TABLE_MAIN;
-    return this.run('list routes', 'all', () =>
-      this.routes
-        .filter(
-          (r) => (!opts.family || r.family === opts.family) && (table === 0 || r.table === table),
-        )
-        .map((r) => ({ ...r })),
-    );
+    return this.network.listRoutes(opts);
   }
-
-  async defaultGateway(family: AddressFamily): Promise<RouteInfo | undefined> {
-    return pickDefaultRoute(await this.listRoutes({ family }));
+  defaultGateway(family: AddressFamily): Promise<RouteInfo | undefined> {
+    return this.network.defaultGateway(family);
   }
 
   // ---------------------------------------------------------------- events and hooks

@@ -102,6 +102,7 @@ function ikev1Vector() {
       skeyidA: first('SKEYID_a'),
       skeyidE: first('SKEYID_e'),
       encryptionKeyKa: first('encryption key Ka'),
+      initialIv: first('initial IV'),
       hashIData: first('HASH_I data'),
       hashI: first('HASH_I'),
       hashRData: first('HASH_R data'),

@@ -149,3 +149,76 @@ export function ikev1HashR(prf: PrfAlgorithm, input: Ikev1Phase1HashInput, idirB
     concat(input.gxr, input.gxi, input.ckyR, input.ckyI, input.saIB, idirB),
   );
 }
+
+/** The 4-octet Message ID as it appears in the ISAKMP header. */
+function messageIdBytes(messageId: number): Uint8Array {
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setUint32(0, messageId >>> 0);
+  return out;
+}
+
+/**
+ * Quick Mode HASH(1) (RFC 2409 §5.5) and the HASH of Informational exchanges
+ * (§5.7): prf(SKEYID_a, M-ID | <the message after the HASH payload>), over the
+ * payloads with their generic headers and without the encryption padding.
+ */
+export function ikev1Hash1(
+  prf: PrfAlgorithm,
+  skeyidA: Uint8Array,
+  messageId: number,
+  afterHash: Uint8Array,
+): Uint8Array {
+  return prf.compute(skeyidA, concat(messageIdBytes(messageId), afterHash));
+}
+
+/** Quick Mode HASH(2) = prf(SKEYID_a, M-ID | Ni_b | <the message after the HASH payload>). */
+export function ikev1Hash2(
+  prf: PrfAlgorithm,
+  skeyidA: Uint8Array,
+  messageId: number,
+  niB: Uint8Array,
+  afterHash: Uint8Array,
+): Uint8Array {
+  return prf.compute(skeyidA, concat(messageIdBytes(messageId), niB, afterHash));
+}
+
+/** Quick Mode HASH(3) = prf(SKEYID_a, 0 | M-ID | Ni_b | Nr_b), "0" a single zero octet. */
+export function ikev1Hash3(
+  prf: PrfAlgorithm,
+  skeyidA: Uint8Array,
+  messageId: number,
+  niB: Uint8Array,
+  nrB: Uint8Array,
+): Uint8Array {
+  return prf.compute(skeyidA, concat(Uint8Array.of(0), messageIdBytes(messageId), niB, nrB));
+}
+
+/** The negotiated hash function (RFC 2409 §4: the hash behind the HMAC PRF). */
+export type Ikev1Hash = (data: Uint8Array) => Uint8Array;
+
+/**
+ * The IV of the first encrypted Phase 1 message (RFC 2409 App. B): the first
+ * block of hash(g^xi | g^xr). Later Phase 1 messages chain on the last
+ * ciphertext block of the previous one.
+ */
+export function ikev1Phase1Iv(
+  hash: Ikev1Hash,
+  gxi: Uint8Array,
+  gxr: Uint8Array,
+  blockSize: number,
+): Uint8Array {
+  return hash(concat(gxi, gxr)).slice(0, blockSize);
+}
+
+/**
+ * The IV of the first message of a Quick Mode or Informational exchange (RFC 2409
+ * App. B): the first block of hash(last Phase 1 CBC output block | M-ID).
+ */
+export function ikev1Phase2Iv(
+  hash: Ikev1Hash,
+  lastPhase1Block: Uint8Array,
+  messageId: number,
+  blockSize: number,
+): Uint8Array {
+  return hash(concat(lastPhase1Block, messageIdBytes(messageId))).slice(0, blockSize);
+}

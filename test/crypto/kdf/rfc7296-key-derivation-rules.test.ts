@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import {
   authSignedOctets,
   deriveChildSaKeys,
+  ikev1Hash3,
   ikev1HashI,
   ikev1HashR,
   ikev1QuickModeKeymat,
@@ -144,6 +145,14 @@ describe('IKEv1 hashes and Quick Mode KEYMAT (RFC 2409 §5, §5.5)', () => {
     const gxy = bytes(64, 11);
     expect(hex(ikev1QuickModeKeymat(sha256Prf, skeyidD, 3, spi, ni, nr, 32, gxy))).toBe(
       hex(h(skeyidD, gxy, seed)),
+    );
+  });
+
+  it('Quick Mode HASH(3) is prf(SKEYID_a, 0 | M-ID | Ni_b | Nr_b)', () => {
+    const skeyidA = bytes(32, 12);
+    const [ni, nr] = [bytes(16, 13), bytes(16, 14)];
+    expect(hex(ikev1Hash3(sha256Prf, skeyidA, 0x01020304, ni, nr))).toBe(
+      hex(h(skeyidA, Uint8Array.of(0, 1, 2, 3, 4), ni, nr)),
     );
   });
 });

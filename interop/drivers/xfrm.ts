@@ -11,7 +11,8 @@
 // from now on), waitEvent ({type, hard?, timeoutMs}: until such an event has
 // been seen since subscribe), sleep ({ms}), hold (until SIGTERM).
 // Any operation may carry "save": NAME (its result is then "$NAME" in later
-// operations, e.g. the SPI from allocSpi) and "expectError": CODE (it must
+// operations, e.g. the SPI from allocSpi, or "$NAME.0.spi" for a field of it)
+// and "expectError": CODE (it must
 // fail with that KernelError code). Fields named "key" are hex strings.
 // Exit status: 0 when every operation did as expected, 1 otherwise.
 import { KernelError } from '../../src/kernel/errors.js';
@@ -31,8 +32,13 @@ function print(line: Record<string, unknown>): void {
 function resolve(value: Json, saved: Map<string, unknown>, field = ''): unknown {
   if (typeof value === 'string') {
     if (value.startsWith('$')) {
-      if (!saved.has(value.slice(1))) throw new Error(`nothing saved as ${value}`);
-      return saved.get(value.slice(1));
+      // "$name" or "$name.path.to.field" (e.g. "$sas.0.spi").
+      const [name = '', ...path] = value.slice(1).split('.');
+      if (!saved.has(name)) throw new Error(`nothing saved as $${name}`);
+      let v: unknown = saved.get(name);
+      for (const key of path) v = (v as Record<string, unknown> | undefined)?.[key];
+      if (v === undefined) throw new Error(`${value} is undefined`);
+      return v;
     }
     if (field === 'key') return Uint8Array.from(Buffer.from(value, 'hex'));
     return value;

@@ -1,6 +1,11 @@
 // Every lab scenario, in the order they run.
 import type { Scenario } from '../runner/scenario.js';
 import { DATAPATH_SCENARIOS } from './kernel-datapath.js';
+import { LIFECYCLE_SCENARIOS } from './kernel-lifecycle.js';
 import { strongswanPskNet2net } from './strongswan-psk-net2net.js';
 
-export const SCENARIOS: readonly Scenario[] = [strongswanPskNet2net, ...DATAPATH_SCENARIOS];
+export const SCENARIOS: readonly Scenario[] = [
+  strongswanPskNet2net,
+  ...DATAPATH_SCENARIOS,
+  ...LIFECYCLE_SCENARIOS,
+];

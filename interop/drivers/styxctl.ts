@@ -1,0 +1,2 @@
+// Lab driver: styxctl, compiled with the lab.
+import '../../src/control/styxctl-bin.js';

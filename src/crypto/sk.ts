@@ -21,6 +21,7 @@
  */
 
 import { timingSafeEqual } from 'node:crypto';
+import { concatBytes as concat } from './backend/bytes.js';
 import type {
   AeadAlgorithm,
   CipherAlgorithm,
@@ -102,16 +103,6 @@ export interface ProtectInput {
   readonly plaintext: Uint8Array;
   /** Source of the IV (RFC 7296 §3.14: unpredictable for CBC; unique for counter modes). */
   readonly random: RandomSource;
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
 }
 
 /** Returns the SK/SKF body: IV | ciphertext | ICV. */

@@ -1,16 +1,6 @@
-/** Byte helpers for key derivation (kept local so the KDF depends only on the PRF contract). */
+/** Byte helpers for key derivation. */
 
-export function concat(...parts: readonly Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const p of parts) total += p.length;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
-}
+export { concatBytes as concat } from '../backend/bytes.js';
 
 /** Splits `material` into consecutive pieces of the given lengths; it must be long enough. */
 export function split(material: Uint8Array, lengths: readonly number[]): Uint8Array[] {

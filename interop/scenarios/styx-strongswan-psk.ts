@@ -2,6 +2,7 @@
 // moon and sun, with Styx as initiator on moon and as responder on sun. A
 // tunnel counts when strongSwan negotiated it, both kernels hold the SAs, and
 // alice's ping reaches bob through ESP on the WAN.
+import type { TextExpectation } from '../runner/expect.js';
 import type { Scenario, Step } from '../runner/scenario.js';
 import { ADDR, NET } from '../runner/topologies.js';
 
@@ -19,10 +20,30 @@ export interface Suite {
 }
 
 export const SUITES: readonly Suite[] = [
-  { tag: 'gcm-x25519', ike: 'aes256gcm16-prfsha256-x25519', esp: 'aes256gcm16', espListed: /ESP:AES_GCM_16-256/ },
-  { tag: 'cbc-modp2048', ike: 'aes256-sha256-modp2048', esp: 'aes256-sha256', espListed: /ESP:AES_CBC-256\/HMAC_SHA2_256_128/ },
-  { tag: 'chacha-ecp256', ike: 'chacha20poly1305-prfsha256-ecp256', esp: 'chacha20poly1305', espListed: /ESP:CHACHA20_POLY1305/ },
-  { tag: 'ctr-ecp384', ike: 'aes256ctr-sha512-ecp384', esp: 'aes256ctr-sha512', espListed: /ESP:AES_CTR-256\/HMAC_SHA2_512_256/ },
+  {
+    tag: 'gcm-x25519',
+    ike: 'aes256gcm16-prfsha256-x25519',
+    esp: 'aes256gcm16',
+    espListed: /ESP:AES_GCM_16-256/,
+  },
+  {
+    tag: 'cbc-modp2048',
+    ike: 'aes256-sha256-modp2048',
+    esp: 'aes256-sha256',
+    espListed: /ESP:AES_CBC-256\/HMAC_SHA2_256_128/,
+  },
+  {
+    tag: 'chacha-ecp256',
+    ike: 'chacha20poly1305-prfsha256-ecp256',
+    esp: 'chacha20poly1305',
+    espListed: /ESP:CHACHA20_POLY1305/,
+  },
+  {
+    tag: 'ctr-ecp384',
+    ike: 'aes256ctr-sha512-ecp384',
+    esp: 'aes256ctr-sha512',
+    espListed: /ESP:AES_CTR-256\/HMAC_SHA2_512_256/,
+  },
 ];
 
 function styxYaml(ns: 'moon' | 'sun', suite: Suite, start: boolean): string {
@@ -93,7 +114,7 @@ secrets {
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
-function styxctl(ns: string, args: string[], expect?: Step extends infer S ? (S extends { do: 'driver' } ? S['expect'] : never) : never): Step {
+function styxctl(ns: string, args: string[], expect?: TextExpectation): Step {
   return {
     do: 'driver',
     ns,
@@ -110,13 +131,28 @@ function tunnelChecks(styxNs: 'moon' | 'sun', charonNs: 'moon' | 'sun', suite: S
       do: 'swanctl',
       ns: charonNs,
       args: ['--list-sas'],
-      expect: { match: [/gw: #\d+, ESTABLISHED, IKEv2/, /net: #\d+, reqid \d+, INSTALLED, TUNNEL/, suite.espListed] },
+      expect: {
+        match: [
+          /gw: #\d+, ESTABLISHED, IKEv2/,
+          /net: #\d+, reqid \d+, INSTALLED, TUNNEL/,
+          suite.espListed,
+        ],
+      },
     },
     { do: 'ping', from: 'alice', to: ADDR.bob.v4, count: 3, expect: 'reply' },
     { do: 'ping', from: 'bob', to: ADDR.alice.v4, count: 2, expect: 'reply' },
     // Both kernels counted the packets on the ESP SAs.
-    { do: 'xfrm', ns: styxNs, show: 'stats', expect: { match: [/proto esp/, /lifetime current:\s*\n\s*[1-9]\d* bytes, [1-9]\d* packets/] } },
-    { do: 'capture', name: 'wan', expect: { match: [/ESP\(spi=0x[0-9a-f]+/], noMatch: [/ICMP echo request/] } },
+    {
+      do: 'xfrm',
+      ns: styxNs,
+      show: 'stats',
+      expect: { match: [/proto esp/, /lifetime current:\s*\n\s*[1-9]\d* bytes, [1-9]\d* packets/] },
+    },
+    {
+      do: 'capture',
+      name: 'wan',
+      expect: { match: [/ESP\(spi=0x[0-9a-f]+/], noMatch: [/ICMP echo request/] },
+    },
     styxctl(styxNs, ['status'], { match: [/gw\[\d+\]: ESTABLISHED/i, /net\{\d+\}:\s+INSTALLED/i] }),
   ];
 }
@@ -128,10 +164,20 @@ function initiatorScenario(suite: Suite): Scenario {
     topology: 'net2net',
     daemons: [
       { kind: 'charon', ns: 'sun', swanctl: charonConf('sun', suite) },
-      { kind: 'node', ns: 'moon', name: 'styxd-moon', driver: 'styxd', args: ['--config-b64', b64(styxYaml('moon', suite, false))], ready: /styxd started/ },
+      {
+        kind: 'node',
+        ns: 'moon',
+        name: 'styxd-moon',
+        driver: 'styxd',
+        args: ['--config-b64', b64(styxYaml('moon', suite, false))],
+        ready: /styxd started/,
+      },
     ],
     captures: [{ name: 'wan', ns: 'wan', dev: 'br0' }],
-    steps: [styxctl('moon', ['up', 'gw'], { match: [/established/] }), ...tunnelChecks('moon', 'sun', suite)],
+    steps: [
+      styxctl('moon', ['up', 'gw'], { match: [/established/] }),
+      ...tunnelChecks('moon', 'sun', suite),
+    ],
     timeoutMs: 90_000,
   };
 }
@@ -143,7 +189,14 @@ function responderScenario(suite: Suite): Scenario {
     topology: 'net2net',
     daemons: [
       { kind: 'charon', ns: 'moon', swanctl: charonConf('moon', suite) },
-      { kind: 'node', ns: 'sun', name: 'styxd-sun', driver: 'styxd', args: ['--config-b64', b64(styxYaml('sun', suite, false))], ready: /styxd started/ },
+      {
+        kind: 'node',
+        ns: 'sun',
+        name: 'styxd-sun',
+        driver: 'styxd',
+        args: ['--config-b64', b64(styxYaml('sun', suite, false))],
+        ready: /styxd started/,
+      },
     ],
     captures: [{ name: 'wan', ns: 'wan', dev: 'br0' }],
     steps: [
@@ -154,4 +207,7 @@ function responderScenario(suite: Suite): Scenario {
   };
 }
 
-export const STYX_PSK_SCENARIOS: readonly Scenario[] = SUITES.flatMap((s) => [initiatorScenario(s), responderScenario(s)]);
+export const STYX_PSK_SCENARIOS: readonly Scenario[] = SUITES.flatMap((s) => [
+  initiatorScenario(s),
+  responderScenario(s),
+]);

@@ -172,6 +172,13 @@ export class Ikev2Engine implements EngineContext {
     await Promise.all(pending);
   }
 
+  /** Removes every remaining IKE_SA locally, without waiting for the peer. */
+  forceCloseAll(reason: string): Promise<void> {
+    return this.serial(async () => {
+      for (const sa of this.listSas()) await this.closeSa(sa, reason);
+    });
+  }
+
   /** Creates an additional CHILD_SA on an established IKE_SA of the connection. */
   createChild(connName: string, childName: string): Promise<void> {
     return this.serial(async () => {

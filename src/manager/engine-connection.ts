@@ -1,0 +1,154 @@
+/**
+ * Turns validated configuration (`src/config`) into the IKEv2 engine's
+ * connection definitions, in protocol terms: IANA numbers, identity octets,
+ * address ranges. The engine never sees the YAML-level types.
+ */
+
+import type {
+  AddressSpec,
+  ChildConfig,
+  Proposal as ConfigProposal,
+  ConnectionConfig,
+  IdentitySpec,
+  TrafficSelectorSpec,
+} from '../config/types.js';
+import {
+  ANY_IDENTITY,
+  type ChildConnection,
+  type Identity,
+  type IkeConnection,
+} from '../ikev2/connection.js';
+import { addressIdentity } from '../ikev2/identities.js';
+import type { Proposal } from '../ikev2/proposals.js';
+import { parseAddress, type TrafficSelector } from '../ikev2/traffic-selectors.js';
+import { IdType } from '../wire/ikev2/index.js';
+
+const text = new TextEncoder();
+
+/** Address specs as the engine matches them: IPs, CIDRs, `a-b` ranges, `%any`. */
+export function addressStrings(specs: readonly AddressSpec[]): string[] {
+  return specs.map((s) => {
+    switch (s.kind) {
+      case 'any':
+        return '%any';
+      case 'ip':
+        return s.address.text;
+      case 'subnet':
+        return `${s.network.text}/${s.prefix}`;
+      case 'range':
+        return `${s.from.text}-${s.to.text}`;
+      default:
+        return s.name;
+    }
+  });
+}
+
+/** A configured identity as ID payload type and octets (RFC 7296 §3.5). */
+export function engineIdentity(id: IdentitySpec, fallbackAddress?: string): Identity {
+  switch (id.type) {
+    case 'any':
+      return ANY_IDENTITY;
+    case 'address':
+      return fallbackAddress && parseAddress(fallbackAddress)
+        ? addressIdentity(fallbackAddress)
+        : ANY_IDENTITY;
+    case 'ipv4':
+    case 'ipv6':
+      return addressIdentity(id.value);
+    case 'fqdn':
+      return { type: IdType.ID_FQDN, data: text.encode(id.value) };
+    case 'rfc822':
+      return { type: IdType.ID_RFC822_ADDR, data: text.encode(id.value) };
+    case 'keyid':
+      return {
+        type: IdType.ID_KEY_ID,
+        data: Uint8Array.from(Buffer.from(id.value.replace(/^0x/, ''), 'hex')),
+      };
+    case 'dn':
+      // DER encoding of DNs arrives with certificate authentication.
+      return { type: IdType.ID_DER_ASN1_DN, data: text.encode(id.value) };
+  }
+}
+
+export function engineProposal(p: ConfigProposal): Proposal {
+  return {
+    protocol: p.protocol,
+    encr: p.encryption.map((t) => (t.keyBits ? { id: t.id, keyLen: t.keyBits } : { id: t.id })),
+    prf: p.prf.map((t) => t.id),
+    integ: p.integrity.map((t) => t.id),
+    ke: p.ke.map((t) => t.id),
+    esn: p.esn.map((t) => t.id),
+  };
+}
+
+function engineSelectors(specs: readonly TrafficSelectorSpec[]): TrafficSelector[] {
+  const out: TrafficSelector[] = [];
+  for (const s of specs) {
+    // `dynamic` (the SA's own address) is resolved by the engine when the list is empty.
+    if (s.kind !== 'range') continue;
+    const from = parseAddress(s.from.text);
+    const to = parseAddress(s.to.text);
+    if (!from || !to) continue;
+    out.push({
+      family: s.family,
+      protocol: s.protocol,
+      startPort: s.fromPort,
+      endPort: s.toPort,
+      start: from.bytes,
+      end: to.bytes,
+    });
+  }
+  return out;
+}
+
+function engineChild(c: ChildConfig): ChildConnection {
+  return {
+    name: c.name,
+    mode: c.mode,
+    protocol: c.protocol,
+    proposals: c.proposals.map(engineProposal),
+    localTs: engineSelectors(c.localTs),
+    remoteTs: engineSelectors(c.remoteTs),
+    ipcomp: c.ipcomp,
+    rekeySeconds: Math.round(c.rekeyTimeMs / 1000),
+    lifeSeconds: Math.round(c.lifeTimeMs / 1000),
+    replayWindow: 32,
+  };
+}
+
+export function engineConnection(c: ConnectionConfig): IkeConnection {
+  const localAddrs = addressStrings(c.localAddrs).filter((a) => a !== '%any');
+  const remoteAddrs = addressStrings(c.remoteAddrs).filter((a) => a !== '%any');
+  const local = c.localAuth[0];
+  const remote = c.remoteAuth[0];
+  return {
+    name: c.name,
+    localAddrs,
+    remoteAddrs,
+    localPort: c.localPort,
+    remotePort: c.remotePort,
+    proposals: c.proposals.map(engineProposal),
+    local: { method: 'psk', id: local ? engineIdentity(local.id) : ANY_IDENTITY },
+    remote: {
+      method: 'psk',
+      id: remote ? engineIdentity(remote.id, remoteAddrs[0]) : ANY_IDENTITY,
+    },
+    ...(c.psk ? { psk: c.psk } : {}),
+    children: c.children.map(engineChild),
+    fragmentation: c.fragmentation !== 'no',
+    fragmentSize: 1280,
+    rekeySeconds: Math.round(c.rekeyTimeMs / 1000),
+    dpdDelaySeconds: Math.round(c.dpd.delayMs / 1000),
+  };
+}
+
+/** Why a connection cannot run on this engine yet, or undefined when it can. */
+export function unsupportedReason(c: ConnectionConfig): string | undefined {
+  if (c.version !== 2) return 'IKEv1 is not supported by the engine yet';
+  const rounds = [...c.localAuth, ...c.remoteAuth];
+  const other = rounds.find((r) => r.auth !== 'psk');
+  if (other) return `authentication method ${other.auth} is not supported by the engine yet`;
+  if (c.localAuth.length > 1 || c.remoteAuth.length > 1)
+    return 'two authentication rounds are not supported yet';
+  return undefined;
+}

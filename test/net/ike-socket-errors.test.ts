@@ -56,6 +56,13 @@ describe('IKE socket: failures are typed errors', () => {
     expect(socket.stats().sent).toBe(0);
   });
 
+  it('a datagram larger than UDP allows is refused with EMSGSIZE', () => {
+    const socket = openIkeEndpoint({ address: '127.0.0.1', port: 0, natt: false });
+    open.push(socket);
+    const error = caught(() => socket.send(Buffer.alloc(65_508), { to: '127.0.0.1', port: 9 }));
+    expect(error).toMatchObject({ code: 'EMSGSIZE', syscall: 'sendmsg' });
+  });
+
   it('an address that is not numeric, or of the other family, is an argument error', () => {
     const socket = openIkeEndpoint({ address: '127.0.0.1', port: 0, natt: false });
     open.push(socket);

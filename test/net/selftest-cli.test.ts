@@ -12,6 +12,9 @@ beforeAll(() => {
   // Secondary addresses on the responder's side.
   ip('-n', pair.right, 'addr', 'add', '10.201.0.12/24', 'dev', 'veth0');
   ip('-n', pair.right, '-6', 'addr', 'add', 'fd00:201::12/64', 'dev', 'veth0', 'nodad');
+  // Link-local addresses of our own, usable at once (no duplicate detection).
+  ip('-n', pair.left, '-6', 'addr', 'add', 'fe80::201:1/64', 'dev', 'veth0', 'nodad');
+  ip('-n', pair.right, '-6', 'addr', 'add', 'fe80::201:2/64', 'dev', 'veth0', 'nodad');
 });
 
 afterAll(() => pair?.destroy());
@@ -63,6 +66,19 @@ describe('selftest CLI across namespaces', { timeout: 60_000 }, () => {
     const { request, reply } = await echoExchange('::', 'fd00:201::12', 500);
     expect(request).toMatchObject({ localAddress: 'fd00:201::12', remoteAddress: 'fd00:201::1' });
     expect(reply).toMatchObject({ remoteAddress: 'fd00:201::12', remotePort: 500 });
+  });
+
+  it('link-local IPv6: the scope is reported as %interface and used to answer', async () => {
+    const { request, reply } = await echoExchange('::', 'fe80::201:2%veth0', 500);
+    expect(request).toMatchObject({
+      localAddress: 'fe80::201:2%veth0',
+      remoteAddress: 'fe80::201:1%veth0',
+      ifindex: ifindexOf('veth0', pair.right),
+    });
+    expect(reply).toMatchObject({
+      remoteAddress: 'fe80::201:2%veth0',
+      localAddress: 'fe80::201:1%veth0',
+    });
   });
 
   it('NAT-T sockets at both ends exchange IKE with the marker removed (port 4500)', async () => {

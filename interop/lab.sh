@@ -19,13 +19,18 @@ fi
 # many processes: compile the runner, scenarios, drivers and the src/ modules
 # they import to plain JavaScript once, on the host. Type errors are reported by
 # the typecheck step of the test command, not here; emit what compiles.
+RUN_ID=$(date -u +%Y%m%d-%H%M%S)-$$
+RUN=$ROOT/interop/out/$RUN_ID
+# Each run compiles into its own directory: runs of several engineers at once
+# must not delete each other's build.
+BUILD=$ROOT/.lab/build-$RUN_ID
+trap 'rm -rf "$BUILD"' EXIT
 echo "lab: compiling"
-rm -rf .lab/build
 tsc_log=$(mktemp)
 shopt -s nullglob
 drivers=(interop/drivers/*.ts)
 if ! npx tsc --target ES2023 --module NodeNext --moduleResolution NodeNext --strict \
-  --skipLibCheck --types node --resolveJsonModule --rootDir . --outDir .lab/build \
+  --skipLibCheck --types node --resolveJsonModule --rootDir . --outDir "$BUILD" \
   interop/runner/main.ts "${drivers[@]}" >"$tsc_log" 2>&1; then
   echo "lab: tsc reported errors (emitting anyway):"
   head -20 "$tsc_log"
@@ -33,13 +38,12 @@ fi
 rm -f "$tsc_log"
 # src/net finds the native addon at ../../build/Release relative to its own
 # module, as it would from src/: give the compiled tree the same view.
-ln -sfn ../../build .lab/build/build
-if [[ ! -f .lab/build/interop/runner/main.js ]]; then
+ln -sfn "$ROOT/build" "$BUILD/build"
+if [[ ! -f $BUILD/interop/runner/main.js ]]; then
   echo "lab: the runner did not compile" >&2
   exit 2
 fi
 
-RUN=$ROOT/interop/out/$(date -u +%Y%m%d-%H%M%S)
 mkdir -p "$RUN"
 node -e 'require("fs").writeFileSync(process.argv[1], JSON.stringify({ pattern: process.argv[2] }))' \
   "$RUN/run.json" "$PATTERN"
@@ -50,7 +54,7 @@ echo "lab: booting User-Mode Linux, logs in $RUN"
 # is killed so that none is left behind. stdin from /dev/null: CI has no TTY.
 setsid /usr/bin/linux.uml mem=1G root=/dev/root rootfstype=hostfs rootflags=/ rw quiet \
   init="$ROOT/interop/uml-init.sh" con=null con0=fd:0,fd:1 \
-  STYX_LAB_RUN="$RUN" STYX_LAB_ROOT="$ROOT" STYX_LAB_KEEP="${STYX_LAB_KEEP:-}" \
+  STYX_LAB_RUN="$RUN" STYX_LAB_ROOT="$ROOT" STYX_LAB_BUILD="$BUILD" STYX_LAB_KEEP="${STYX_LAB_KEEP:-}" \
   </dev/null >"$RUN/console.log" 2>&1 &
 uml=$!
 tail -n +1 -F --pid="$uml" "$RUN/results.txt" 2>/dev/null &

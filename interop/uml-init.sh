@@ -2,9 +2,9 @@
 # PID 1 inside User-Mode Linux (see docs/lab.md). The kernel runs on the host's
 # root filesystem over hostfs; this script prepares a minimal userland, loads the
 # IPsec modules, runs the scenario runner and powers the machine off whatever
-# happens. lab.sh passes STYX_LAB_RUN (the run directory, on hostfs) and
-# STYX_LAB_ROOT (the repository) as kernel parameters, which reach us as
-# environment variables.
+# happens. lab.sh passes STYX_LAB_RUN (the run directory, on hostfs),
+# STYX_LAB_ROOT (the repository) and STYX_LAB_BUILD (the compiled runner) as
+# kernel parameters, which reach us as environment variables.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root
 mount -t proc proc /proc
@@ -41,7 +41,7 @@ ip link set lo up
 
 cd "$STYX_LAB_ROOT" || poweroff -f
 echo "init: running scenarios" >> "$status"
-node .lab/build/interop/runner/main.js "$STYX_LAB_RUN" >> "$STYX_LAB_RUN/runner.log" 2>&1
+node "$STYX_LAB_BUILD/interop/runner/main.js" "$STYX_LAB_RUN" >> "$STYX_LAB_RUN/runner.log" 2>&1
 echo "init: runner exit $?" >> "$status"
 sync
 poweroff -f

@@ -1,11 +1,15 @@
 // Every lab scenario, in the order they run.
 import type { Scenario } from '../runner/scenario.js';
+import { IKE_SOCKET_SCENARIOS } from './ike-sockets.js';
 import { DATAPATH_SCENARIOS } from './kernel-datapath.js';
 import { LIFECYCLE_SCENARIOS } from './kernel-lifecycle.js';
 import { strongswanPskNet2net } from './strongswan-psk-net2net.js';
+import { STYX_PSK_SCENARIOS } from './styx-strongswan-psk.js';
 
 export const SCENARIOS: readonly Scenario[] = [
   strongswanPskNet2net,
   ...DATAPATH_SCENARIOS,
   ...LIFECYCLE_SCENARIOS,
+  ...IKE_SOCKET_SCENARIOS,
+  ...STYX_PSK_SCENARIOS,
 ];

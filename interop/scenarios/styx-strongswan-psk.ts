@@ -146,14 +146,25 @@ function tunnelChecks(styxNs: 'moon' | 'sun', charonNs: 'moon' | 'sun', suite: S
       do: 'xfrm',
       ns: styxNs,
       show: 'stats',
-      expect: { match: [/proto esp/, /lifetime current:\s*\n\s*[1-9]\d* bytes, [1-9]\d* packets/] },
+      // Both ESP SAs (in and out) counted packets: `  420(bytes), 5(packets)`.
+      expect: {
+        match: [/proto esp/],
+        count: [{ pattern: /^\s*[1-9]\d*\(bytes\), [1-9]\d*\(packets\)$/m, min: 2, max: 2 }],
+      },
     },
     {
       do: 'capture',
       name: 'wan',
       expect: { match: [/ESP\(spi=0x[0-9a-f]+/], noMatch: [/ICMP echo request/] },
     },
-    styxctl(styxNs, ['status'], { match: [/gw\[\d+\]: ESTABLISHED/i, /net\{\d+\}:\s+INSTALLED/i] }),
+    styxctl(styxNs, ['status'], {
+      match: [
+        /gw: #\d+, ESTABLISHED, IKEv2/,
+        /net: #\d+, reqid \d+, INSTALLED, TUNNEL/,
+        /in {2}[0-9a-f]{8}, [1-9]\d* bytes, [1-9]\d* packets/,
+        /out [0-9a-f]{8}, [1-9]\d* bytes, [1-9]\d* packets/,
+      ],
+    }),
   ];
 }
 

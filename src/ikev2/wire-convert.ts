@@ -89,7 +89,10 @@ export function proposalToWire(p: Proposal, num: number, spi: Uint8Array): WireP
     ...p.prf.map((id) => transform(TransformType.PRF, id)),
     ...p.integ.map((id) => transform(TransformType.INTEG, id)),
     ...p.ke.map((id) => transform(TransformType.KE, id)),
-    ...(p.protocol === 'ike' ? [] : p.esn.map((id) => transform(TransformType.ESN, id))),
+    // ESP and AH proposals always carry ESN (RFC 7296 §3.3.3); none configured means "no ESN".
+    ...(p.protocol === 'ike'
+      ? []
+      : (p.esn.length > 0 ? p.esn : [0]).map((id) => transform(TransformType.ESN, id))),
   ];
   return { number: num, protocolId: PROTOCOL_IDS[p.protocol], spi, transforms };
 }

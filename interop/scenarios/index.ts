@@ -3,6 +3,7 @@ import type { Scenario } from '../runner/scenario.js';
 import { IKE_SOCKET_SCENARIOS } from './ike-sockets.js';
 import { DATAPATH_SCENARIOS } from './kernel-datapath.js';
 import { LIFECYCLE_SCENARIOS } from './kernel-lifecycle.js';
+import { readback } from './kernel-readback.js';
 import { strongswanPskNet2net } from './strongswan-psk-net2net.js';
 import { STYX_PSK_SCENARIOS } from './styx-strongswan-psk.js';
 
@@ -10,6 +11,7 @@ export const SCENARIOS: readonly Scenario[] = [
   strongswanPskNet2net,
   ...DATAPATH_SCENARIOS,
   ...LIFECYCLE_SCENARIOS,
+  readback,
   ...IKE_SOCKET_SCENARIOS,
   ...STYX_PSK_SCENARIOS,
 ];

@@ -6,6 +6,7 @@
         "native/styx_native.cc",
         "native/udp_socket.cc",
         "native/udp_setup.cc",
+        "native/environment_sockets.cc",
         "native/socket_address.cc",
         "native/sys_error.cc"
       ],

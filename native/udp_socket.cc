@@ -6,9 +6,9 @@
 
 #include <cerrno>
 #include <cstring>
-#include <set>
 #include <string>
 
+#include "environment_sockets.h"
 #include "socket_address.h"
 #include "sys_error.h"
 #include "udp_setup.h"
@@ -22,22 +22,6 @@ constexpr size_t kReceiveBufferSize = 65536;
 // Datagrams read per readiness callback before yielding to the event loop; the
 // poll is level-triggered, so the rest are read on the next turn.
 constexpr int kMaxDatagramsPerWakeup = 64;
-
-// Sockets open in each environment (Node.js main thread or worker), so that its
-// teardown can close them while its event loop still runs.
-struct OpenSockets {
-  std::set<UdpSocket*> sockets;
-};
-
-OpenSockets* OpenSocketsOf(Napi::Env env) {
-  OpenSockets* open = env.GetInstanceData<OpenSockets>();
-  if (open == nullptr) {
-    open = new OpenSockets();
-    env.SetInstanceData(open);
-    env.AddCleanupHook([env]() { UdpSocket::CloseAllInEnvironment(env); });
-  }
-  return open;
-}
 
 std::string Endpoint(const std::string& address, uint32_t port) {
   return (address.find(':') == std::string::npos ? address : "[" + address + "]") + ":" +
@@ -175,26 +159,20 @@ Napi::Error SocketClosedError(Napi::Env env) {
 struct UdpSocket::PollHandle {
   uv_poll_t poll;
   int fd;
-  UdpSocket* owner;
+  UdpSocket* owner;  // null once the socket is closed
+  EnvironmentSockets* environment;
 };
 
 Napi::Function UdpSocket::Define(Napi::Env env) {
   return DefineClass(env, "UdpSocket",
                      {
                          InstanceMethod<&UdpSocket::Send>("send"),
-                         InstanceMethod<&UdpSocket::Close>("close"),
+                         InstanceMethod<&UdpSocket::CloseMethod>("close"),
                          InstanceMethod<&UdpSocket::Address>("address"),
                          InstanceMethod<&UdpSocket::Ref>("ref"),
                          InstanceMethod<&UdpSocket::Unref>("unref"),
                          InstanceMethod<&UdpSocket::Stats>("stats"),
                      });
-}
-
-void UdpSocket::CloseAllInEnvironment(Napi::Env env) {
-  OpenSockets* open = env.GetInstanceData<OpenSockets>();
-  if (open == nullptr) return;
-  const std::set<UdpSocket*> sockets = open->sockets;  // CloseHandle edits the set
-  for (UdpSocket* socket : sockets) socket->CloseHandle();
 }
 
 UdpSocket::UdpSocket(const Napi::CallbackInfo& info) : Napi::ObjectWrap<UdpSocket>(info) {
@@ -220,6 +198,7 @@ UdpSocket::UdpSocket(const Napi::CallbackInfo& info) : Napi::ObjectWrap<UdpSocke
   auto* handle = new PollHandle{};
   handle->fd = fd;
   handle->owner = this;
+  handle->environment = EnvironmentSockets::For(env);
   handle->poll.data = handle;
   int rc = uv_poll_init(loop, &handle->poll, fd);
   if (rc == 0) rc = uv_poll_start(&handle->poll, UV_READABLE, &UdpSocket::OnPoll);
@@ -238,25 +217,25 @@ UdpSocket::UdpSocket(const Napi::CallbackInfo& info) : Napi::ObjectWrap<UdpSocke
   self_ = Napi::Persistent(info.This().As<Napi::Object>());
   async_context_ = std::make_unique<Napi::AsyncContext>(env, "StyxUdpSocket");
   receive_buffer_ = std::make_unique<uint8_t[]>(kReceiveBufferSize);
-  OpenSocketsOf(env)->sockets.insert(this);
+  handle->environment->Opened(this);
 }
 
-UdpSocket::~UdpSocket() { CloseHandle(); }
+UdpSocket::~UdpSocket() { Close(); }
 
-void UdpSocket::CloseHandle() {
+void UdpSocket::Close() {
   if (handle_ == nullptr) return;
   uv_poll_stop(&handle_->poll);
   handle_->owner = nullptr;
+  handle_->environment->Closing(this);
   // The descriptor is closed only once libuv has let go of the handle.
   uv_close(reinterpret_cast<uv_handle_t*>(&handle_->poll), [](uv_handle_t* closed) {
     auto* handle = static_cast<PollHandle*>(closed->data);
     close(handle->fd);
+    handle->environment->Closed();
     delete handle;
   });
   handle_ = nullptr;
   fd_ = -1;
-  OpenSockets* open = Env().GetInstanceData<OpenSockets>();
-  if (open != nullptr) open->sockets.erase(this);
   // close() may be called from inside a callback made with async_context_ and
   // receive_buffer_: both stay until the object is collected. The callbacks and
   // the self-reference go now, so nothing keeps a closed socket alive.
@@ -396,8 +375,8 @@ Napi::Value UdpSocket::Send(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, static_cast<double>(sent));
 }
 
-Napi::Value UdpSocket::Close(const Napi::CallbackInfo& info) {
-  CloseHandle();
+Napi::Value UdpSocket::CloseMethod(const Napi::CallbackInfo& info) {
+  Close();
   return info.Env().Undefined();
 }
 

@@ -19,17 +19,19 @@ namespace styx {
 class UdpSocket : public Napi::ObjectWrap<UdpSocket> {
  public:
   static Napi::Function Define(Napi::Env env);
-  // Closes every socket still open in this environment; run at its teardown.
-  static void CloseAllInEnvironment(Napi::Env env);
 
   explicit UdpSocket(const Napi::CallbackInfo& info);
   ~UdpSocket() override;
+
+  // Stops polling and releases the callbacks; the descriptor is closed when
+  // libuv has closed the handle. Idempotent.
+  void Close();
 
  private:
   struct PollHandle;
 
   Napi::Value Send(const Napi::CallbackInfo& info);
-  Napi::Value Close(const Napi::CallbackInfo& info);
+  Napi::Value CloseMethod(const Napi::CallbackInfo& info);
   Napi::Value Address(const Napi::CallbackInfo& info);
   Napi::Value Ref(const Napi::CallbackInfo& info);
   Napi::Value Unref(const Napi::CallbackInfo& info);
@@ -40,7 +42,6 @@ class UdpSocket : public Napi::ObjectWrap<UdpSocket> {
   // Returns false when the callback threw or closed the socket: stop reading.
   bool DeliverDatagram(size_t length, const sockaddr* remote, const msghdr& header);
   void ReportError(int err, const char* syscall);
-  void CloseHandle();
 
   PollHandle* handle_ = nullptr;  // null once closed
   int fd_ = -1;

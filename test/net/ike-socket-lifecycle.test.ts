@@ -57,6 +57,29 @@ describe('IKE socket lifecycle', () => {
     expect({ held, released }).toEqual({ held: 'still running', released: 0 });
   });
 
+  it('a worker thread that ends with sockets open or closing tears down cleanly, many times', async () => {
+    // Teardown must close the handles and wait for libuv before the addon is
+    // unloaded; a close callback left pending into unloaded code crashes.
+    const addon = fileURLToPath(new URL('../../build/Release/styx_native.node', import.meta.url));
+    const worker = `
+      const { UdpSocket } = require(${JSON.stringify(addon)});
+      const open = new UdpSocket({ address: '127.0.0.1', port: 0 }, () => {}, () => {});
+      const closing = new UdpSocket({ address: '::1', port: 0, encapEspInUdp: true }, () => {}, () => {});
+      closing.close();
+      if (require('node:worker_threads').workerData % 2) open.unref();
+      setImmediate(() => process.exit(0));`;
+    const script = `
+      import { Worker } from 'node:worker_threads';
+      for (let i = 0; i < 12; i++) {
+        const worker = new Worker(${JSON.stringify(worker)}, { eval: true, execArgv: [], workerData: i });
+        await new Promise((resolve) => worker.on('exit', resolve));
+      }
+      const last = new Worker(${JSON.stringify(worker.replace('setImmediate(() => process.exit(0));', ''))}, { eval: true, execArgv: [], workerData: 0 });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await last.terminate();`;
+    expect(await runScript(script, 20_000)).toBe(0);
+  });
+
   it('a listener that throws reaches uncaughtException, like a node:dgram listener', async () => {
     const script = `
       process.on('uncaughtException', (error) => { process.exitCode = error.message === 'boom' ? 7 : 1; a.close(); });

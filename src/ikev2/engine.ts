@@ -14,6 +14,7 @@ import { isWireError } from '../wire/errors.js';
 import {
   decodeIkeMessage,
   ExchangeType,
+  encodeIkeMessage,
   type IkeMessage,
   type IkePayload,
   NotifyType,
@@ -286,6 +287,10 @@ export class Ikev2Engine implements EngineContext {
       `IKE_SA established between ${sa.local.address}[${sa.local.port}] and ${sa.remote.address}[${sa.remote.port}]`,
     );
     this.listeners.established?.(sa);
+    if (sa.role === 'initiator' && sa.conn) {
+      // The first CHILD_SA rides in IKE_AUTH; the others follow with CREATE_CHILD_SA.
+      for (const cfg of sa.conn.children.slice(1)) startCreateChild(this, sa, cfg);
+    }
   }
 
   // ---------------------------------------------------------------- receiving
@@ -309,6 +314,9 @@ export class Ikev2Engine implements EngineContext {
       }
       msg = decodeIkeMessage(d.data);
     } catch (e) {
+      if (isWireError(e) && e.code === 'UNSUPPORTED_CRITICAL') {
+        this.answerCriticalInInit(d, e.payloadType ?? 0);
+      }
       this.dropMalformed(d, e);
       return;
     }
@@ -325,6 +333,40 @@ export class Ikev2Engine implements EngineContext {
     }
     if (header.flags.response) return this.handleResponse(sa, msg, d);
     return this.handleRequest(sa, msg, d);
+  }
+
+  /**
+   * RFC 7296 §2.5: an IKE_SA_INIT request with a critical payload we do not
+   * understand is answered with UNSUPPORTED_CRITICAL_PAYLOAD naming its type.
+   */
+  private answerCriticalInInit(d: Datagram, payloadType: number): void {
+    let hdr: ReturnType<typeof peekIkeHeader>;
+    try {
+      hdr = peekIkeHeader(d.data);
+    } catch {
+      return;
+    }
+    const isInitRequest =
+      hdr.exchangeType === ExchangeType.IKE_SA_INIT && !hdr.flags.response && hdr.messageId === 0;
+    if (!isInitRequest) return;
+    this.ports.logger.log(
+      'warn',
+      '-',
+      `IKE_SA_INIT from ${d.remote.address} carries unsupported critical payload ${payloadType}`,
+    );
+    const answer = encodeIkeMessage({
+      header: {
+        initiatorSpi: hdr.initiatorSpi,
+        responderSpi: new Uint8Array(8),
+        majorVersion: 2,
+        minorVersion: 0,
+        exchangeType: ExchangeType.IKE_SA_INIT,
+        flags: { initiator: false, higherVersion: false, response: true },
+        messageId: 0,
+      },
+      payloads: [notify(NotifyType.UNSUPPORTED_CRITICAL_PAYLOAD, new Uint8Array([payloadType]))],
+    });
+    this.ports.network.send(answer, d.local, d.remote);
   }
 
   private dropMalformed(d: Datagram, e: unknown): void {

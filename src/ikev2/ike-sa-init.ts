@@ -173,6 +173,13 @@ export function processInitResponse(
   sa.initResponse = datagram.data;
   sa.fragmentation =
     conn.fragmentation && !!findNotify(p, NotifyType.IKEV2_FRAGMENTATION_SUPPORTED);
+  if (conn.children.length === 0 && !findNotify(p, NotifyType.CHILDLESS_IKEV2_SUPPORTED)) {
+    // RFC 6023 §3: an IKE_AUTH without a CHILD_SA needs the responder's consent.
+    return {
+      kind: 'failed',
+      reason: 'peer does not support IKE_SAs without a CHILD_SA (RFC 6023)',
+    };
+  }
   applyNat(sa, sa.spiR, p);
   const err = deriveKeys(sa, sa.ke!, ke.data);
   if (err) return { kind: 'failed', reason: err };
@@ -319,6 +326,8 @@ export function processInitRequest(
     ...natNotifies(sa.spiI, sa.spiR, d.local, d.remote),
   ];
   if (sa.fragmentation) payloads.push(notify(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED));
+  // RFC 6023 §3: we accept IKE_AUTH without a CHILD_SA.
+  payloads.push(notify(NotifyType.CHILDLESS_IKEV2_SUPPORTED));
   sa.initRequest = d.data;
   sa.initResponse = clearMessage(sa, true, false, payloads);
   sa.lastResponse = { messageId: 0, packets: [sa.initResponse] };

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { fqdnIdentity } from '../../src/ikev2/identities.js';
+import {
+  decodeIkeMessage,
+  ExchangeType,
+  encodeIkeMessage,
+  NotifyType,
+} from '../../src/wire/ikev2/index.js';
 import { child, connection, IKE_CBC_MODP2048, makePair, secret } from '../support/engine-pair.js';
 
 function configure(pair: ReturnType<typeof makePair>, over: { a?: object; b?: object } = {}) {
@@ -160,9 +166,54 @@ describe('two engines in memory, PSK (RFC 7296 §1.2)', () => {
       },
     });
     await pair.a.engine.initiate('a');
-    await pair.run(() => pair.a.engine.listSas()[0]?.children.length === 1);
-    await pair.a.engine.createChild('a', 'net2');
+    // The second configured child follows IKE_AUTH by itself.
     expect(await pair.run(() => pair.a.engine.listSas()[0]?.children.length === 2)).toBe(true);
     expect(await pair.a.kernel.listSas()).toHaveLength(4);
+    // An operator can add another instance on demand.
+    await pair.a.engine.createChild('a', 'net2');
+    expect(await pair.run(() => pair.b.engine.listSas()[0]?.children.length === 3)).toBe(true);
+  });
+});
+
+describe('RFC 6023 childless and RFC 7296 §2.5 critical payloads', () => {
+  it('establishes an IKE_SA without a CHILD_SA when neither side configures one', async () => {
+    const pair = makePair('childless');
+    configure(pair, { a: { children: [] }, b: { children: [] } });
+    await pair.a.engine.initiate('a');
+    expect(await pair.run(() => pair.b.engine.listSas()[0]?.state === 'established')).toBe(true);
+    expect(await pair.b.kernel.listSas()).toHaveLength(0);
+  });
+
+  it('answers an IKE_SA_INIT with an unknown critical payload with UNSUPPORTED_CRITICAL_PAYLOAD', async () => {
+    const pair = makePair('critical');
+    configure(pair);
+    const request = encodeIkeMessage({
+      header: {
+        initiatorSpi: new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]),
+        responderSpi: new Uint8Array(8),
+        majorVersion: 2,
+        minorVersion: 0,
+        exchangeType: ExchangeType.IKE_SA_INIT,
+        flags: { initiator: true, higherVersion: false, response: false },
+        messageId: 0,
+      },
+      payloads: [{ kind: 'unknown', payloadType: 200, critical: true, body: new Uint8Array(4) }],
+    });
+    await pair.b.engine.receive({
+      data: request,
+      remote: { address: '192.0.2.1', port: 500 },
+      local: { address: '192.0.2.2', port: 500 },
+    });
+    const answer = pair.net.sent.at(-1);
+    expect(answer).toBeDefined();
+    const decoded = decodeIkeMessage(answer!.data);
+    expect(decoded.payloads).toEqual([
+      expect.objectContaining({
+        kind: 'N',
+        notifyType: NotifyType.UNSUPPORTED_CRITICAL_PAYLOAD,
+        data: new Uint8Array([200]),
+      }),
+    ]);
+    expect(pair.b.engine.counters.malformed).toBe(1);
   });
 });

@@ -18,7 +18,8 @@ class EnvironmentSockets {
   static EnvironmentSockets* For(Napi::Env env);
 
   void Opened(UdpSocket* socket);
-  // The socket is being closed: its handle's close callback is pending.
+  // The socket (null for one that failed to start) is being closed: its
+  // handle's close callback is pending.
   void Closing(UdpSocket* socket);
   // A handle's close callback ran.
   void Closed();

@@ -201,11 +201,18 @@ UdpSocket::UdpSocket(const Napi::CallbackInfo& info) : Napi::ObjectWrap<UdpSocke
   handle->environment = EnvironmentSockets::For(env);
   handle->poll.data = handle;
   int rc = uv_poll_init(loop, &handle->poll, fd);
-  if (rc == 0) rc = uv_poll_start(&handle->poll, UV_READABLE, &UdpSocket::OnPoll);
   if (rc != 0) {
-    // A handle that failed uv_poll_init was never registered with the loop.
+    // Not registered with the loop: nothing for libuv to close.
     delete handle;
     close(fd);
+    MakeSystemError(env, -rc, "uv_poll_init", "").ThrowAsJavaScriptException();
+    return;
+  }
+  rc = uv_poll_start(&handle->poll, UV_READABLE, &UdpSocket::OnPoll);
+  if (rc != 0) {
+    handle->owner = nullptr;
+    handle->environment->Closing(nullptr);
+    uv_close(reinterpret_cast<uv_handle_t*>(&handle->poll), &UdpSocket::OnHandleClosed);
     MakeSystemError(env, -rc, "uv_poll_start", "").ThrowAsJavaScriptException();
     return;
   }
@@ -227,13 +234,7 @@ void UdpSocket::Close() {
   uv_poll_stop(&handle_->poll);
   handle_->owner = nullptr;
   handle_->environment->Closing(this);
-  // The descriptor is closed only once libuv has let go of the handle.
-  uv_close(reinterpret_cast<uv_handle_t*>(&handle_->poll), [](uv_handle_t* closed) {
-    auto* handle = static_cast<PollHandle*>(closed->data);
-    close(handle->fd);
-    handle->environment->Closed();
-    delete handle;
-  });
+  uv_close(reinterpret_cast<uv_handle_t*>(&handle_->poll), &UdpSocket::OnHandleClosed);
   handle_ = nullptr;
   fd_ = -1;
   // close() may be called from inside a callback made with async_context_ and
@@ -242,6 +243,14 @@ void UdpSocket::Close() {
   on_message_.Reset();
   on_error_.Reset();
   if (!self_.IsEmpty()) self_.Reset();
+}
+
+// The descriptor is closed only once libuv has let go of the handle.
+void UdpSocket::OnHandleClosed(uv_handle_t* closed) {
+  auto* handle = static_cast<PollHandle*>(closed->data);
+  close(handle->fd);
+  handle->environment->Closed();
+  delete handle;
 }
 
 void UdpSocket::OnPoll(uv_poll_t* poll, int status, int events) {

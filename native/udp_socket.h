@@ -38,6 +38,7 @@ class UdpSocket : public Napi::ObjectWrap<UdpSocket> {
   Napi::Value Stats(const Napi::CallbackInfo& info);
 
   static void OnPoll(uv_poll_t* poll, int status, int events);
+  static void OnHandleClosed(uv_handle_t* handle);
   void ReadPendingDatagrams();
   // Returns false when the callback threw or closed the socket: stop reading.
   bool DeliverDatagram(size_t length, const sockaddr* remote, const msghdr& header);

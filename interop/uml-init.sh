@@ -34,7 +34,7 @@ echo /tmp/modprobe.sh > /proc/sys/kernel/modprobe
 for m in xfrm_user xfrm_algo esp4 ah4 esp6 ah6 xfrm4_tunnel xfrm6_tunnel tunnel4 tunnel6 \
   ipcomp ipcomp6 xfrm_ipcomp deflate lzo lzs gcm ccm ctr cbc chacha20poly1305 \
   sha256_generic sha512_generic aes_generic cmac xcbc veth bridge dummy \
-  nf_tables nft_chain_nat nft_masq nf_nat nft_ct nf_conntrack; do
+  nf_conntrack nf_nat iptable_nat ip6table_nat xt_MASQUERADE; do
   modprobe -d "$modroot" "$m" 2>/dev/null || echo "init: no module $m" >> "$status"
 done
 ip link set lo up

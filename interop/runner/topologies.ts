@@ -163,13 +163,27 @@ export const net2netNat: Topology = {
     // pick an outbound path before the IPsec policy applies.
     ...routes('sun', 'default', ADDR.natOutside),
   ],
+  // UML's kernel has nf_tables without its ip/ip6/inet families but has
+  // x_tables NAT: masquerade with the legacy iptables (Debian package iptables).
   extra: [
-    { ns: 'nat', argv: ['nft', 'add table inet nat'] },
     {
       ns: 'nat',
-      argv: ['nft', 'add chain inet nat post { type nat hook postrouting priority srcnat; }'],
+      argv: ['iptables-legacy', '-t', 'nat', '-A', 'POSTROUTING', '-o', 'eth1', '-j', 'MASQUERADE'],
     },
-    { ns: 'nat', argv: ['nft', 'add rule inet nat post oifname "eth1" masquerade'] },
+    {
+      ns: 'nat',
+      argv: [
+        'ip6tables-legacy',
+        '-t',
+        'nat',
+        '-A',
+        'POSTROUTING',
+        '-o',
+        'eth1',
+        '-j',
+        'MASQUERADE',
+      ],
+    },
   ],
 };
 

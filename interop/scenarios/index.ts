@@ -4,11 +4,13 @@ import { IKE_SOCKET_SCENARIOS } from './ike-sockets.js';
 import { DATAPATH_SCENARIOS } from './kernel-datapath.js';
 import { LIFECYCLE_SCENARIOS } from './kernel-lifecycle.js';
 import { readback } from './kernel-readback.js';
+import { STRONGSWAN_TOPOLOGY_SCENARIOS } from './strongswan-nat-roadwarrior.js';
 import { strongswanPskNet2net } from './strongswan-psk-net2net.js';
 import { STYX_PSK_SCENARIOS } from './styx-strongswan-psk.js';
 
 export const SCENARIOS: readonly Scenario[] = [
   strongswanPskNet2net,
+  ...STRONGSWAN_TOPOLOGY_SCENARIOS,
   ...DATAPATH_SCENARIOS,
   ...LIFECYCLE_SCENARIOS,
   readback,

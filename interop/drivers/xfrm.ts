@@ -2,7 +2,7 @@
 // Styx's own NetlinkKernel (src/kernel/), inside one network namespace, and
 // prints one JSON line per operation and per kernel event.
 //
-//   node .lab/build/interop/drivers/xfrm.js '<JSON array of operations>'
+//   node .lab/build-<run>/interop/drivers/xfrm.js '<JSON array of operations>'
 //
 // An operation is { "op": NAME, ...arguments } with NAME one of: addSa,
 // updateSa ({sa}), allocSpi ({req}), deleteSa, getSa ({id}), listSas,

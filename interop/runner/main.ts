@@ -1,5 +1,5 @@
 // The scenario runner, run by interop/uml-init.sh inside User-Mode Linux:
-// node .lab/build/interop/runner/main.js RUN_DIR
+// node .lab/build-<run>/interop/runner/main.js RUN_DIR
 // Reads RUN_DIR/run.json ({ pattern }), runs the matching scenarios one after
 // the other, and appends a line per scenario and the summary to
 // RUN_DIR/results.txt, which lab.sh on the host prints.
@@ -19,7 +19,7 @@ async function main(): Promise<number> {
   const { pattern } = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as {
     pattern: string;
   };
-  // This file is .lab/build/interop/runner/main.js.
+  // This file is <build>/interop/runner/main.js.
   const buildRoot = resolve(fileURLToPath(import.meta.url), '../../..');
   const results = join(runDir, 'results.txt');
   const say = (line: string) => {

@@ -21,7 +21,7 @@ export interface ScenarioResult {
 export interface RunPaths {
   /** The run directory on the host filesystem: one subdirectory per scenario. */
   readonly runDir: string;
-  /** Compiled JavaScript (lab.sh compiles to .lab/build). */
+  /** Compiled JavaScript (lab.sh compiles to .lab/build-<run>). */
   readonly buildRoot: string;
 }
 

@@ -95,6 +95,9 @@ export function validateChain(input: ChainInput): ChainResult {
       ? `key usage of "${endEntity.subjectText}" lacks digitalSignature`
       : undefined);
   if (first) return { ok: false, reason: first };
+  // A peer certificate configured as trusted by itself (strongSwan: a pinned remote cert).
+  const pinned = input.trustAnchors.find((a) => sameBytes(a.der, endEntity.der));
+  if (pinned) return { ok: true, chain: [endEntity], anchor: pinned };
 
   let lastReason = `issuer not trusted: no configured CA "${endEntity.issuerText}"`;
   const walk = (path: Certificate[]): ChainResult | undefined => {

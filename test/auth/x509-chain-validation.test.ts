@@ -44,6 +44,13 @@ describe('valid chains', () => {
     expect(check(name, { intermediates: [] }).ok).toBe(true);
   });
 
+  it('an end-entity certificate configured as trusted is accepted by itself (pinned)', () => {
+    const r = check('moon-rsa', { intermediates: [], anchors: ['moon-rsa'] });
+    expect(r.ok && r.chain.length).toBe(1);
+    // Still subject to its validity period.
+    expect(check('expired', { intermediates: [], anchors: ['expired'] }).ok).toBe(false);
+  });
+
   it('an intermediate configured as CA is a trust anchor by itself', () => {
     expect(check('sun-p256', { intermediates: [], anchors: ['inter'] }).ok).toBe(true);
   });

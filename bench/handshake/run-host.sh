@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Childless IKE_SA setups per second (RFC 6023), Styx (styxd) against strongSwan
+# (charon) as responder, driven by the same load generator, in two network
+# namespaces joined by a veth pair on the host (docs/lab.md "Notes": no kernel
+# SA is needed, so the host's unslowed CPU is used). The host's own interfaces
+# are never touched; the namespaces and every process started go on exit.
+#
+#   bash bench/handshake/run-host.sh [-- LOADGEN ARGUMENTS]
+#   RESPONDERS="styx strongswan" ROUNDS=2 bash bench/handshake/run-host.sh -- --concurrency 64
+#
+# Prints one JSON line per measurement (also kept in $WORK/results.jsonl) and
+# a summary with the ratio Styx / strongSwan.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$(pwd)
+[[ $(id -u) == 0 ]] || {
+  echo "bench: needs root (network namespaces)" >&2
+  exit 2
+}
+[[ ${1:-} == -- ]] && shift
+LOADGEN_ARGS=${*:---workers 2 --concurrency 64 --warmup 3 --duration 10}
+RESPONDERS=${RESPONDERS:-styx strongswan}
+ROUNDS=${ROUNDS:-1}
+CHILD=0
+CHILD_ARGS=
+
+WORK=$(mktemp -d /var/tmp/styx-handshake-XXXXXX)
+BUILD=$WORK/build
+RESULTS=$WORK/results.jsonl
+NS_R=styxb-r-$$
+NS_G=styxb-g-$$
+RESP_ADDR=198.18.0.1
+GEN_ADDR=198.18.0.2
+RESP_PID=
+# shellcheck source=bench/handshake/common.sh
+source "$ROOT/bench/handshake/common.sh"
+
+cleanup() {
+  stop_responder
+  ip netns del "$NS_R" 2>/dev/null || true
+  ip netns del "$NS_G" 2>/dev/null || true
+  [[ -n ${KEEP:-} ]] || rm -rf "$BUILD"
+}
+trap cleanup EXIT
+
+echo "bench: compiling into $BUILD" >&2
+compile_bench
+
+# Two namespaces and a veth pair created directly inside them (RFC 2544's
+# benchmarking range, 198.18.0.0/15).
+ip netns add "$NS_R"
+ip netns add "$NS_G"
+ip link add vr netns "$NS_R" type veth peer name vg netns "$NS_G"
+ip -n "$NS_R" addr add "$RESP_ADDR/24" dev vr
+ip -n "$NS_G" addr add "$GEN_ADDR/24" dev vg
+for ns in "$NS_R" "$NS_G"; do
+  ip -n "$ns" link set lo up
+done
+ip -n "$NS_R" link set vr up
+ip -n "$NS_G" link set vg up
+ip netns exec "$NS_G" ping -c 1 -W 2 "$RESP_ADDR" >/dev/null
+
+machine="nproc=$(nproc) load=\"$(cut -d' ' -f1-3 /proc/loadavg)\" node=$(node -v)"
+machine+=" charon=\"$(/usr/lib/ipsec/charon --version 2>&1 | head -1)\" kernel=$(uname -r)"
+echo "bench: $machine" >&2
+echo "bench: load generator: $LOADGEN_ARGS" >&2
+
+for ((round = 1; round <= ROUNDS; round++)); do
+  for which in $RESPONDERS; do
+    measure "$which"
+  done
+done
+
+cat "$RESULTS"
+echo "machine after: $machine load_after=\"$(cut -d' ' -f1-3 /proc/loadavg)\""
+node "$BUILD/bench/handshake/summarize.js" "$RESULTS"
+echo "bench: logs and results in $WORK" >&2

@@ -205,7 +205,7 @@ export function encodeDn(rdns: readonly Rdn[]): Uint8Array | undefined {
     const oid = attributeOid(rdn.type);
     if (!oid) return undefined;
     const bytes = new TextEncoder().encode(rdn.value);
-    const ascii = /^[\x00-\x7f]*$/.test(rdn.value);
+    const ascii = [...rdn.value].every((ch) => ch.charCodeAt(0) < 0x80);
     const tag = IA5_ATTRIBUTES.has(oid) && ascii ? 0x16 : PRINTABLE.test(rdn.value) ? 0x13 : 0x0c;
     const atv = derTlv(0x30, concatAll([derTlv(0x06, encodeOid(oid)), derTlv(tag, bytes)]));
     sets.push(derTlv(0x31, atv));

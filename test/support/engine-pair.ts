@@ -3,7 +3,6 @@
  * two in-memory kernels and seeded randomness. Used by the engine tests.
  */
 
-import { createHash } from 'node:crypto';
 import type { ChildConnection, IkeConnection } from '../../src/ikev2/connection.js';
 import { Ikev2Engine } from '../../src/ikev2/engine.js';
 import { addressIdentity, fqdnIdentity } from '../../src/ikev2/identities.js';
@@ -13,19 +12,10 @@ import { selectorFromCidr } from '../../src/ikev2/traffic-selectors.js';
 import { MemoryKernel } from '../../src/kernel/index.js';
 import { ManualClock } from '../../src/sim/manual-clock.js';
 import { MemoryNetwork, runUntil } from '../../src/sim/memory-network.js';
+import { seededBytes } from '../../src/sim/random.js';
 
-/** Deterministic randomness: SHA-256 in counter mode over a seed. */
-export function seededBytes(seed: string): (n: number) => Uint8Array {
-  let counter = 0;
-  return (n) => {
-    const out = new Uint8Array(n);
-    for (let off = 0; off < n; off += 32) {
-      const block = createHash('sha256').update(`${seed}/${counter++}`).digest();
-      out.set(block.subarray(0, Math.min(32, n - off)), off);
-    }
-    return out;
-  };
-}
+/** Deterministic randomness, now in src/sim/random.ts; re-exported for the engine tests. */
+export { seededBytes };
 
 export const IKE_GCM_X25519: Proposal = {
   protocol: 'ike',

@@ -1,0 +1,212 @@
+/**
+ * Random connection configurations, one feature at a time. Each feature
+ * fills in its part of both sides' drafts; a new engine capability (init
+ * type, DPD action, close action, rekeying) is a new entry in
+ * `CONFIG_FEATURES` that sets its IkeConnection / ChildConnection fields and
+ * its SidePolicy fields, and the generator picks it up.
+ */
+
+import type { ChildConnection, IkeConnection } from '../ikev2/connection.js';
+import { fqdnIdentity } from '../ikev2/identities.js';
+import type { Proposal } from '../ikev2/proposals.js';
+import { selectorFromCidr } from '../ikev2/traffic-selectors.js';
+import type { SimRandom } from './random.js';
+import type { SidePolicy, SimFeatures } from './scenario.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+export interface SideDraft {
+  readonly host: string;
+  readonly address: string;
+  ike: Mutable<IkeConnection>;
+  children: Mutable<ChildConnection>[];
+  policy: Mutable<SidePolicy>;
+}
+
+export interface PairDraft {
+  readonly name: string;
+  /** Index of the pair in the scenario (keeps subnets apart). */
+  readonly index: number;
+  readonly sides: [SideDraft, SideDraft];
+}
+
+export interface ConfigFeature {
+  readonly name: string;
+  enabled(features: SimFeatures): boolean;
+  apply(rng: SimRandom, draft: PairDraft): void;
+}
+
+// IKE and ESP proposals the engine supports, cheap ones most often.
+const IKE_PROPOSALS: readonly Proposal[] = [
+  { protocol: 'ike', encr: [{ id: 20, keyLen: 256 }], prf: [5], integ: [], ke: [19], esn: [] },
+  { protocol: 'ike', encr: [{ id: 12, keyLen: 256 }], prf: [5], integ: [12], ke: [19], esn: [] },
+  { protocol: 'ike', encr: [{ id: 20, keyLen: 128 }], prf: [7], integ: [], ke: [31], esn: [] },
+  { protocol: 'ike', encr: [{ id: 12, keyLen: 128 }], prf: [5], integ: [12], ke: [14], esn: [] },
+];
+
+const ESP_PROPOSALS: readonly Proposal[] = [
+  { protocol: 'esp', encr: [{ id: 20, keyLen: 256 }], prf: [], integ: [], ke: [], esn: [0] },
+  { protocol: 'esp', encr: [{ id: 12, keyLen: 128 }], prf: [], integ: [12], ke: [], esn: [0, 1] },
+  { protocol: 'esp', encr: [{ id: 20, keyLen: 128 }], prf: [], integ: [], ke: [19], esn: [1] },
+];
+
+const secret = (text: string) => {
+  const bytes = new TextEncoder().encode(text);
+  return { reveal: () => bytes };
+};
+
+/** Both sides' base configuration: PSK, FQDN identities, no children yet. */
+export function baseSide(
+  name: string,
+  host: string,
+  address: string,
+  peer: string,
+  peerAddress: string,
+): SideDraft {
+  return {
+    host,
+    address,
+    ike: {
+      name,
+      localAddrs: [address],
+      remoteAddrs: [peerAddress],
+      localPort: 500,
+      remotePort: 500,
+      proposals: [IKE_PROPOSALS[0]!],
+      local: { method: 'psk', id: fqdnIdentity(`${host}.sim`) },
+      remote: { method: 'psk', id: fqdnIdentity(`${peer}.sim`) },
+      psk: secret(`sim psk ${name}`),
+      children: [],
+      fragmentation: true,
+      fragmentSize: 1280,
+      rekeySeconds: 0,
+      dpdDelaySeconds: 0,
+    },
+    children: [],
+    policy: { startAction: 'none' },
+  };
+}
+
+/** Who initiates: one side, or (sometimes) both. */
+const initiators: ConfigFeature = {
+  name: 'initiators',
+  enabled: () => true,
+  apply(rng, d) {
+    const both = rng.chance(0.25);
+    const first = rng.int(0, 1);
+    d.sides[first]!.policy.startAction = 'start';
+    if (both) d.sides[1 - first]!.policy.startAction = 'start';
+  },
+};
+const initiatorsOneSide: ConfigFeature = { ...initiators, name: 'initiators (one side)' };
+
+/** IKE proposals: a common one, sometimes extras, sometimes a KE mismatch (INVALID_KE_PAYLOAD). */
+const ikeProposals: ConfigFeature = {
+  name: 'ike-proposals',
+  enabled: () => true,
+  apply(rng, d) {
+    const common = rng.pick(IKE_PROPOSALS);
+    for (const side of d.sides) {
+      const list = [common];
+      if (rng.chance(0.3)) list.unshift(rng.pick(IKE_PROPOSALS));
+      side.ike.proposals = dedupe(list);
+    }
+    if (rng.chance(0.15)) {
+      // The initiator leads with a group the responder lacks: it must retry with the other.
+      const s = d.sides[rng.int(0, 1)]!;
+      s.ike.proposals = [{ ...common, ke: [31, ...common.ke.filter((g) => g !== 31), 19] }];
+    }
+  },
+};
+
+/** 1-3 children with distinct subnets, ESP proposals, sometimes IPComp. */
+const children: ConfigFeature = {
+  name: 'children',
+  enabled: () => true,
+  apply(rng, d) {
+    const count = rng.int(1, 3);
+    for (let k = 0; k < count; k++) {
+      const esp = rng.pick(ESP_PROPOSALS);
+      const net = (side: number) => `10.${1 + side}${d.index}.${k}.0/24`;
+      const ipcomp = rng.chance(0.1);
+      const replayWindow = rng.pick([0, 32, 64]);
+      for (const [i, side] of d.sides.entries()) {
+        side.children.push({
+          name: `c${k}`,
+          mode: 'tunnel',
+          protocol: 'esp',
+          proposals: [esp],
+          localTs: [selectorFromCidr(net(i))],
+          remoteTs: [selectorFromCidr(net(1 - i))],
+          ipcomp,
+          rekeySeconds: 3600,
+          lifeSeconds: 3960,
+          replayWindow,
+        });
+      }
+    }
+  },
+};
+
+/** Small fragment sizes force IKE_AUTH into SKF fragments (RFC 7383). */
+const fragmentation: ConfigFeature = {
+  name: 'fragmentation',
+  enabled: () => true,
+  apply(rng, d) {
+    if (!rng.chance(0.2)) return;
+    for (const side of d.sides) side.ike.fragmentSize = rng.pick([200, 300, 576]);
+  },
+};
+
+/** Lifetimes of seconds (needs rekeying and EXPIRE handling in the engine). */
+const shortLifetimes: ConfigFeature = {
+  name: 'short-lifetimes',
+  enabled: (f) => f.shortLifetimes,
+  apply(rng, d) {
+    for (const side of d.sides) {
+      if (rng.chance(0.5)) side.ike.rekeySeconds = rng.int(20, 120);
+      for (const c of side.children) {
+        c.rekeySeconds = rng.chance(0.2) ? 0 : rng.int(10, 90);
+        c.lifeSeconds = c.rekeySeconds + rng.int(5, 30);
+      }
+    }
+  },
+};
+
+/** DPD delays of seconds (needs DPD in the engine). */
+const dpd: ConfigFeature = {
+  name: 'dpd',
+  enabled: (f) => f.dpd,
+  apply(rng, d) {
+    for (const side of d.sides) side.ike.dpdDelaySeconds = rng.chance(0.7) ? rng.int(2, 30) : 0;
+  },
+};
+
+export const CONFIG_FEATURES: readonly ConfigFeature[] = [
+  initiators,
+  ikeProposals,
+  children,
+  fragmentation,
+  shortLifetimes,
+  dpd,
+];
+
+/** The feature list with `initiators` restricted to one side when both-initiate is off. */
+export function configFeaturesFor(f: SimFeatures): ConfigFeature[] {
+  return CONFIG_FEATURES.filter((c) => c.enabled(f)).map((c) =>
+    c === initiators && !f.bothInitiate
+      ? {
+          ...initiatorsOneSide,
+          apply: (rng: SimRandom, d: PairDraft) => {
+            d.sides[rng.int(0, 1)]!.policy.startAction = 'start';
+          },
+        }
+      : c,
+  );
+}
+
+function dedupe(list: Proposal[]): Proposal[] {
+  return list.filter(
+    (p, i) => list.findIndex((q) => JSON.stringify(q) === JSON.stringify(p)) === i,
+  );
+}

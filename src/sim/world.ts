@@ -1,0 +1,198 @@
+/**
+ * The simulated world of one run: the manual clock, the memory network with
+ * its partitions, the gateways, and the simulator's stand-in for each
+ * gateway's connection manager (start action, operator `up`/`down`, and the
+ * final reconcile that creates CHILD_SAs a tunnel lacks). It records what the
+ * invariants need to judge stale SAs: why each IKE_SA closed and when each
+ * gateway restarted.
+ */
+
+import type { IkeSa } from '../ikev2/ike-sa.js';
+import { spiHex } from '../ikev2/ike-sa.js';
+import type { Endpoint } from '../ikev2/ports.js';
+import { EventLog } from './event-log.js';
+import { type HostObserver, SimHost } from './host.js';
+import type { PairIntent, Violation } from './invariants.js';
+import { ManualClock } from './manual-clock.js';
+import { MemoryNetwork } from './memory-network.js';
+import { deriveSeed, seededRandom } from './random.js';
+import type { PairSpec, Scenario } from './scenario.js';
+import { describeLink } from './scenario.js';
+
+/**
+ * raw: `up` always calls Ikev2Engine.initiate, as styxd's control handler
+ * does today; guarded: `up` does nothing while the host has an IKE_SA of the
+ * connection (only missing CHILD_SAs are created).
+ */
+export type OperatorMode = 'raw' | 'guarded';
+
+export interface WorldOptions {
+  readonly operator: OperatorMode;
+  /** Log every datagram's fate (the determinism test and --verbose). */
+  readonly logDatagrams: boolean;
+}
+
+export interface CloseRecord {
+  readonly host: string;
+  readonly reason: string;
+  readonly at: number;
+}
+
+export class SimWorld implements HostObserver {
+  readonly clock = new ManualClock();
+  readonly net: MemoryNetwork;
+  readonly log: EventLog;
+  readonly hosts = new Map<string, SimHost>();
+  readonly errors: Violation[] = [];
+  readonly closes = new Map<string, CloseRecord>();
+  readonly restarts = new Map<string, number[]>();
+  readonly intents = new Map<string, { intent: 'up' | 'down'; by: string | undefined }>();
+  private readonly cuts = new Set<string>();
+  lastEventAt = 0;
+
+  constructor(
+    readonly scenario: Scenario,
+    readonly options: WorldOptions,
+  ) {
+    this.log = new EventLog(() => this.clock.now());
+    this.net = new MemoryNetwork(this.clock, seededRandom(deriveSeed(scenario.seed, 'network')));
+    this.net.keepSent = false;
+    this.net.conditions = scenario.link;
+    this.net.blocked = (from, to) => this.cuts.has(cutKey(from.address, to.address));
+    if (options.logDatagrams) {
+      this.net.observer = (fate, from, to, size) => {
+        if (fate !== 'sent') this.log.add('net', `${fate} ${ep(from)} -> ${ep(to)} ${size} bytes`);
+      };
+    }
+    for (const h of scenario.hosts) {
+      const conns = scenario.pairs.flatMap((p) =>
+        p.hosts.flatMap((n, i) => (n === h.name ? [p.conns[i]!] : [])),
+      );
+      this.hosts.set(
+        h.name,
+        new SimHost(h.name, h.address, conns, scenario.seed, this.clock, this.net, this),
+      );
+    }
+    for (const p of scenario.pairs) this.intents.set(p.name, { intent: 'up', by: undefined });
+  }
+
+  host(name: string): SimHost {
+    const h = this.hosts.get(name);
+    if (!h) throw new Error(`no host ${name}`);
+    return h;
+  }
+
+  /** Boots every gateway and applies the start actions. */
+  start(): void {
+    this.log.add(
+      'sim',
+      `scenario seed ${this.scenario.seed}: ${describeLink(this.net.conditions)}`,
+    );
+    for (const p of this.scenario.pairs)
+      this.log.add(
+        'sim',
+        `connection ${p.name}: ${p.hosts.map((h, i) => `${h} ${p.policies[i]!.startAction}`).join(', ')}; children ${p.conns[0].children.length}`,
+      );
+    for (const h of this.hosts.values()) this.bootHost(h);
+  }
+
+  private bootHost(h: SimHost): void {
+    h.boot();
+    for (const p of this.pairsOf(h.name))
+      if (p.policies[p.hosts.indexOf(h.name)]!.startAction === 'start') this.up(h.name, p.name);
+  }
+
+  pairsOf(host: string): PairSpec[] {
+    return this.scenario.pairs.filter((p) => p.hosts.includes(host));
+  }
+
+  restart(name: string): void {
+    this.restarts.set(name, [...(this.restarts.get(name) ?? []), this.clock.now()]);
+    this.bootHost(this.host(name));
+  }
+
+  partition(a: string, b: string, cut: boolean): void {
+    const [x, y] = [this.host(a).address, this.host(b).address];
+    for (const k of [cutKey(x, y), cutKey(y, x)]) {
+      if (cut) this.cuts.add(k);
+      else this.cuts.delete(k);
+    }
+  }
+
+  healAll(): void {
+    this.cuts.clear();
+  }
+
+  /** Operator (or start action) `up`: initiate, unless guarded and an IKE_SA exists. */
+  up(hostName: string, conn: string): void {
+    this.intents.set(conn, { intent: 'up', by: hostName });
+    const h = this.host(hostName);
+    const existing = h.sas().filter((sa) => sa.conn?.name === conn);
+    if (this.options.operator === 'guarded' && existing.length > 0) {
+      const est = existing.find((sa) => sa.state === 'established');
+      if (est) this.createMissingChildren(h, est);
+      return;
+    }
+    h.call(`initiate ${conn}`, (e) => e.initiate(conn));
+  }
+
+  down(hostName: string, conn: string): void {
+    this.intents.set(conn, { intent: 'down', by: hostName });
+    this.host(hostName).call(`terminate ${conn}`, (e) => e.terminate(conn));
+  }
+
+  /** The manager's part after IKE_AUTH: the connection's further CHILD_SAs. */
+  createMissingChildren(h: SimHost, sa: IkeSa): void {
+    const conn = sa.conn;
+    if (!conn) return;
+    for (const child of conn.children) {
+      if (sa.children.some((c) => c.config.name === child.name)) continue;
+      h.call(
+        `createChild ${conn.name}/${child.name}`,
+        async (e) => {
+          // The IKE_SA may have gone in the meantime; that is no engine fault.
+          if (sa.state !== 'established') return;
+          await e.createChild(conn.name, child.name);
+        },
+        /no established IKE_SA/,
+      );
+    }
+  }
+
+  pairIntents(): PairIntent[] {
+    return this.scenario.pairs.map((p) => ({
+      conn: p.name,
+      hosts: p.hosts,
+      intent: this.intents.get(p.name)?.intent ?? 'up',
+      children: p.conns[0].children.map((c) => c.name),
+    }));
+  }
+
+  // ---------------------------------------------------------------- HostObserver
+
+  engineLog(host: string, level: string, sa: string, message: string): void {
+    if (level !== 'debug') this.log.add(host, `${level} [${sa}] ${message}`);
+  }
+
+  established(host: SimHost, sa: IkeSa): void {
+    // The engine creates the connection's further CHILD_SAs itself after IKE_AUTH.
+    this.log.add(host.name, `listener: IKE_SA ${sa.label} established (${sa.role})`);
+  }
+
+  closed(host: SimHost, sa: IkeSa): void {
+    this.closes.set(`${spiHex(sa.spiI)}_${spiHex(sa.spiR)}`, {
+      host: host.name,
+      reason: sa.closeReason,
+      at: this.clock.now(),
+    });
+  }
+
+  error(host: string, what: string, e: unknown): void {
+    const message = e instanceof Error ? e.message : String(e);
+    this.log.add(host, `ENGINE ERROR in ${what}: ${message}`);
+    this.errors.push({ invariant: 'engine-error', host, detail: `${what}: ${message}` });
+  }
+}
+
+const cutKey = (from: string, to: string) => `${from}>${to}`;
+const ep = (e: Endpoint) => `${e.address}[${e.port}]`;

@@ -5,9 +5,15 @@
  */
 import type { IdentitySpec } from '../config/types.js';
 import { IdType } from '../wire/ikev2/constants.js';
-import { decodeDn, dnMatchesPattern } from './dn.js';
-import { describeIdentity, type IkeIdentity, identityToWire } from './identity.js';
+import { decodeDn, dnEquals, dnMatchesPattern } from './dn.js';
+import {
+  certificateIdentity,
+  describeIdentity,
+  type IkeIdentity,
+  identityToWire,
+} from './identity.js';
 import { sameBytes } from './keys.js';
+import type { Certificate } from './x509.js';
 
 function wildcardMatch(pattern: string, value: string): boolean {
   const p = pattern.toLowerCase();
@@ -61,6 +67,40 @@ export function identityMatchesConfig(
     default: {
       const wire = identityToWire(spec);
       return wire && wire.type === id.type && sameBytes(wire.data, id.data) ? { ok: true } : no();
+    }
+  }
+}
+
+/**
+ * Our identity for IDi/IDr. With a certificate, the default (`address`, what the
+ * configuration yields when `id` is not set) is the certificate's subject DN, as
+ * strongSwan does; a configured DN equal to the subject is sent as the
+ * certificate's own DER, so peers comparing octets agree. Without a certificate,
+ * `address` is our IP address (`localAddress`, 4 or 16 octets).
+ */
+export function localIdentity(
+  spec: IdentitySpec,
+  opts: { readonly certificate?: Certificate; readonly localAddress?: Uint8Array } = {},
+): IkeIdentity | { error: string } {
+  const cert = opts.certificate;
+  switch (spec.type) {
+    case 'any':
+      return { error: 'the local identity cannot be %any' };
+    case 'address':
+      if (cert) return certificateIdentity(cert);
+      if (opts.localAddress?.length === 4)
+        return { type: IdType.ID_IPV4_ADDR, data: opts.localAddress };
+      if (opts.localAddress?.length === 16)
+        return { type: IdType.ID_IPV6_ADDR, data: opts.localAddress };
+      return { error: 'no local address for the default identity' };
+    default: {
+      const wire = identityToWire(spec);
+      if (!wire) return { error: `cannot encode the local identity "${spec.value}"` };
+      if (cert && wire.type === IdType.ID_DER_ASN1_DN) {
+        const dn = decodeDn(wire.data);
+        if (dn && dnEquals(dn, cert.subject)) return certificateIdentity(cert);
+      }
+      return wire;
     }
   }
 }

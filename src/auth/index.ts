@@ -59,7 +59,7 @@ export {
   type IkeIdentity,
   identityToWire,
 } from './identity.js';
-export { identityMatchesConfig } from './identity-config.js';
+export { identityMatchesConfig, localIdentity } from './identity-config.js';
 export type { KeyAlgorithm, PrivateKey, PublicKey } from './keys.js';
 export {
   type AuthData,

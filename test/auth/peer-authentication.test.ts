@@ -16,7 +16,7 @@ import {
   verifyEapAuthData,
 } from '../../src/auth/eap-auth.js';
 import { certificateIdentity, type IkeIdentity } from '../../src/auth/identity.js';
-import { identityMatchesConfig } from '../../src/auth/identity-config.js';
+import { identityMatchesConfig, localIdentity } from '../../src/auth/identity-config.js';
 import { signAuth } from '../../src/auth/signature.js';
 import { parseDn, parseIdentity } from '../../src/config/identity.js';
 import type { IdentitySpec } from '../../src/config/types.js';
@@ -139,6 +139,38 @@ describe('identityMatchesConfig', () => {
       identityMatchesConfig(certificateIdentity(cert('moon-rsa')), spec('C=CH, O=Styx Test, CN=*'))
         .ok,
     ).toBe(true);
+  });
+});
+
+describe('localIdentity', () => {
+  const moon = cert('moon-rsa');
+  it('defaults to the certificate subject DER, or to our address without a certificate', () => {
+    expect(localIdentity({ type: 'address' }, { certificate: moon })).toEqual({
+      type: IdType.ID_DER_ASN1_DN,
+      data: moon.subject.der,
+    });
+    expect(
+      localIdentity({ type: 'address' }, { localAddress: Uint8Array.of(192, 0, 2, 1) }),
+    ).toEqual({
+      type: IdType.ID_IPV4_ADDR,
+      data: Uint8Array.of(192, 0, 2, 1),
+    });
+    expect(localIdentity({ type: 'any' })).toEqual({ error: 'the local identity cannot be %any' });
+  });
+
+  it('sends a configured DN equal to the subject as the certificate bytes', () => {
+    const parsed = parseIdentity('c=ch, o=styx test, cn=MOON.example.org');
+    if ('error' in parsed) throw new Error(parsed.error);
+    expect(localIdentity(parsed, { certificate: moon })).toEqual({
+      type: IdType.ID_DER_ASN1_DN,
+      data: moon.subject.der,
+    });
+    const fq = parseIdentity('moon.example.org');
+    if ('error' in fq) throw new Error(fq.error);
+    expect(localIdentity(fq, { certificate: moon })).toEqual({
+      type: IdType.ID_FQDN,
+      data: utf8('moon.example.org'),
+    });
   });
 });
 

@@ -64,6 +64,8 @@ export interface DriverOptions {
   readonly remoteTs: string;
   readonly retransmitTimeoutMs: number;
   readonly retransmitTries: number;
+  /** Keep established IKE_SAs instead of deleting them (the memory probe). */
+  readonly keepEstablished?: boolean;
 }
 
 export interface DriverReport {
@@ -102,6 +104,8 @@ export class HandshakeDriver {
   private localPort = 0;
   private next = 0;
   private stopped = false;
+  /** No setup beyond this number is started (the memory probe's checkpoints). */
+  private limit = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly opts: DriverOptions,
@@ -149,7 +153,9 @@ export class HandshakeDriver {
     Atomics.add(this.counters, slot, n);
   }
 
-  async start(): Promise<void> {
+  /** Binds the socket and starts `concurrency` setups (at most `limit` in all). */
+  async start(limit = Number.POSITIVE_INFINITY): Promise<void> {
+    this.limit = limit;
     await new Promise<void>((resolve, reject) => {
       this.socket.once('error', reject);
       this.socket.bind({ address: this.opts.local, port: 0 }, () => resolve());
@@ -172,6 +178,18 @@ export class HandshakeDriver {
 
   stop(): void {
     this.stopped = true;
+  }
+
+  /** Raises the number of setups to start in all and refills the setups in flight. */
+  runUpTo(limit: number): void {
+    this.limit = limit;
+    const inFlight = Atomics.load(this.counters, Counter.inFlight);
+    for (let i = inFlight; i < this.opts.concurrency; i++) this.launch();
+  }
+
+  /** SAs of our engine that are established, for the probe's bookkeeping. */
+  establishedCount(): number {
+    return this.engine.listSas().filter((sa) => sa.state === 'established').length;
   }
 
   close(): void {
@@ -229,6 +247,7 @@ export class HandshakeDriver {
   /** Starts one setup; another starts when it ends, until stopped. */
   private launch(): void {
     if (this.stopped || Atomics.load(this.phase, 0) === Phase.stopping) return;
+    if (this.next >= this.limit) return;
     const n = this.next++;
     const conn = this.connectionFor(n);
     this.pending.set(conn.name, conn);
@@ -262,6 +281,7 @@ export class HandshakeDriver {
     // IKE_AUTH response has been fully processed, then delete the IKE_SA.
     setImmediate(() => {
       if (sa.children.length > 0) this.add(Counter.childrenEstablished);
+      if (this.opts.keepEstablished) return;
       void this.engine.terminate(name).then(
         () => this.add(Counter.deleted),
         (e: unknown) => this.fail(`delete: ${(e as Error).message}`),

@@ -142,6 +142,7 @@ openssl rsa -in moon-rsa.key -traditional -out moon-rsa.pkcs1.pem 2>/dev/null
 openssl rsa -in moon-rsa.key -traditional -outform DER -out moon-rsa.pkcs1.der 2>/dev/null
 openssl pkcs8 -topk8 -in moon-rsa.key -v2 aes-256-cbc -passout "pass:$PASS" -out moon-rsa.enc.pem
 openssl pkcs8 -topk8 -in moon-rsa.key -v2 aes-256-cbc -passout "pass:$PASS" -outform DER -out moon-rsa.enc.der
+openssl rsa -in moon-rsa.key -traditional -aes256 -passout "pass:$PASS" -out moon-rsa.legacy-enc.pem 2>/dev/null
 openssl ec -in sun-p256.key -out sun-p256.sec1.pem 2>/dev/null
 openssl ec -in sun-p256.key -outform DER -out sun-p256.sec1.der 2>/dev/null
 openssl pkcs8 -topk8 -in sun-p256.key -v2 aes-128-cbc -passout "pass:$PASS" -out sun-p256.enc.pem

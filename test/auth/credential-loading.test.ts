@@ -126,6 +126,7 @@ describe('private keys', () => {
   it.each([
     ['encrypted PKCS#8 PEM', 'moon-rsa.enc.pem'],
     ['encrypted PKCS#8 DER', 'moon-rsa.enc.der'],
+    ['legacy encrypted PEM (RFC 1421 headers)', 'moon-rsa.legacy-enc.pem'],
   ])('decrypts an %s with the passphrase (string or Secret)', async (_, file) => {
     expect(hex((await loadPrivateKey(pkiPath(file), PASSPHRASE)).publicKey.spki)).toBe(moonSpki);
     expect(
@@ -145,6 +146,12 @@ describe('private keys', () => {
   });
 
   it('asks for a passphrase for an encrypted key', async () => {
+    expect((await failure(loadPrivateKey(pkiPath('moon-rsa.legacy-enc.pem')))).code).toBe(
+      'PASSPHRASE_REQUIRED',
+    );
+    expect((await failure(loadPrivateKey(pkiPath('moon-rsa.legacy-enc.pem'), 'nope'))).code).toBe(
+      'WRONG_PASSPHRASE',
+    );
     const e = await failure(loadPrivateKey(pkiPath('sun-p256.enc.pem')));
     expect(e.code).toBe('PASSPHRASE_REQUIRED');
     expect(e.message).toBe(

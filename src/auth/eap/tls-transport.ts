@@ -48,7 +48,7 @@ export async function settle(
 ): Promise<void> {
   let last = transport.written;
   let quiet = 0;
-  for (let i = 0; i < 2000 && quiet < 4; i++) {
+  for (let i = 0; i < 2000 && quiet < 8; i++) {
     await turn();
     if (until()) return;
     if (transport.written !== last) {

@@ -7,6 +7,7 @@
  * The MSK is built per RFC 3079 (see mschapv2-crypto.ts). No retries
  * (R=0), no password change.
  */
+import { timingSafeEqual } from 'node:crypto';
 import type {
   EapPeerMethod,
   EapServerMethod,
@@ -158,12 +159,7 @@ export class MsChapV2Server implements EapServerMethod {
     pw.fill(0);
     const userName = mschapUserName(name || this.identity);
     const expected = generateNtResponse(this.#challenge, peerChallenge, userName, hash);
-    if (
-      !sameAuthenticatorResponse(
-        Buffer.from(expected).toString('hex'),
-        Buffer.from(ntResponse).toString('hex'),
-      )
-    ) {
+    if (!timingSafeEqual(expected, ntResponse)) {
       hash.fill(0);
       return this.#fail(
         `EAP-MSCHAPv2 NT-Response of "${this.identity}" is wrong (wrong password?)`,

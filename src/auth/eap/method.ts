@@ -33,6 +33,8 @@ export interface EapServerMethod {
    * method (the orchestrator then sends EAP-Success or EAP-Failure).
    */
   process(packet: EapPacket, nextIdentifier: number): EapStep | Promise<EapStep>;
+  /** Releases resources (the TLS socket) when the conversation is abandoned. */
+  abort?(): void;
 }
 
 /** Peer side of one method. */
@@ -42,6 +44,8 @@ export interface EapPeerMethod {
   process(packet: EapPacket): EapStep | Promise<EapStep>;
   /** After EAP-Success: the MSK, if the method derived one and considers itself successful. */
   result(): EapOutcome;
+  /** Releases resources (the TLS socket) when the conversation is abandoned. */
+  abort?(): void;
 }
 
 export type Password = Secret | Uint8Array | string;

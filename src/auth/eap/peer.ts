@@ -25,6 +25,12 @@ export class EapPeer {
 
   constructor(private readonly opts: EapPeerOptions) {}
 
+  /** Ends the conversation early (IKE_SA deleted or timed out), releasing method resources. */
+  abort(): void {
+    this.#finished = true;
+    this.#method?.abort?.();
+  }
+
   async process(packet: EapPacket): Promise<EapStep> {
     if (this.#finished)
       return { done: { success: false, reason: 'EAP packet after the conversation ended' } };

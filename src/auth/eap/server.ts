@@ -62,6 +62,12 @@ export class EapServer {
     return this.#identity;
   }
 
+  /** Ends the conversation early (IKE_SA deleted or timed out), releasing method resources. */
+  abort(): void {
+    this.#finished = true;
+    this.#method?.abort?.();
+  }
+
   /** The first Request: Identity, or the preferred method when the identity is known. */
   start(): EapServerStep {
     if (this.#identity === undefined)

@@ -199,6 +199,10 @@ abstract class EapTlsEndpoint {
   close(): void {
     this.socket?.destroy();
   }
+
+  abort(): void {
+    this.close();
+  }
 }
 
 export class EapTlsServer extends EapTlsEndpoint implements EapServerMethod {

@@ -190,6 +190,70 @@ describe.each(['TLSv1.2', 'TLSv1.3'] as const)('EAP-TLS over %s', (version) => {
   });
 });
 
+it('a TLS version mismatch ends in EAP-Failure with the TLS error as reason', async () => {
+  const inter = cert('inter');
+  const common = { intermediates: [inter], trustAnchors: [cert('root')], now: () => NOW };
+  const server = new EapServer({
+    random: seededRandom('mismatch'),
+    methods: [
+      {
+        eapType: EapType.TLS,
+        create: () =>
+          new EapTlsServer({
+            ...common,
+            certificate: cert('moon-rsa'),
+            key: key('moon-rsa'),
+            maxVersion: 'TLSv1.2',
+          }),
+      },
+    ],
+  });
+  const peer = new EapPeer({
+    identity: 'sun',
+    methods: [
+      {
+        eapType: EapType.TLS,
+        create: () =>
+          new EapTlsPeer({
+            ...common,
+            certificate: cert('sun-p256'),
+            key: key('sun-p256'),
+            minVersion: 'TLSv1.3',
+          }),
+      },
+    ],
+  });
+  const c = await converse(server, peer);
+  expect(c.server.success).toBe(false);
+  expect(c.server.reason).toMatch(/^TLS failed: .*(version|protocol)/i);
+  expect(c.transcript.at(-1)![1].code).toBe(4);
+});
+
+it('abort() releases an EAP-TLS conversation in the middle', async () => {
+  const inter = cert('inter');
+  const server = new EapServer({
+    random: seededRandom('abort'),
+    methods: [
+      {
+        eapType: EapType.TLS,
+        create: () =>
+          new EapTlsServer({
+            intermediates: [inter],
+            trustAnchors: [cert('root')],
+            now: () => NOW,
+            certificate: cert('moon-rsa'),
+            key: key('moon-rsa'),
+          }),
+      },
+    ],
+  });
+  const start = server.start();
+  server.abort();
+  expect(await server.process({ ...start.send!, code: 2 })).toMatchObject({
+    done: { success: false, reason: 'EAP packet after the conversation ended' },
+  });
+});
+
 it('TLS 1.2 and TLS 1.3 give different MSKs (different exporters)', async () => {
   const a = await run({ version: 'TLSv1.2' });
   const b = await run({ version: 'TLSv1.3' });

@@ -4,7 +4,7 @@
  *
  *   npx tsx scripts/simulate.ts --runs N [--seed S] [--verbose]
  *       [--operator raw|guarded] [--features +shortLifetimes,-restarts]
- *       [--ignore duplicate-ike-sa,...] [--quiet-ms 1000]
+ *       [--max-children 3] [--ignore duplicate-ike-sa,...] [--quiet-ms 1000]
  *
  * Seeds S, S+1, ..., S+N-1 (S defaults to 1). One line per failing run with
  * the seed, the violated invariant and a short trace; then a summary. The
@@ -29,7 +29,8 @@ function parseArgs(argv: readonly string[]): Args {
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  const features: Record<string, boolean> = { ...DEFAULT_FEATURES };
+  const features: Record<string, boolean | number> = { ...DEFAULT_FEATURES };
+  if (value('--max-children')) features.maxChildren = Number(value('--max-children'));
   for (const item of (value('--features') ?? '').split(',').filter(Boolean)) {
     const on = !item.startsWith('-');
     const name = item.replace(/^[+-]/, '');

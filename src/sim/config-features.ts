@@ -33,7 +33,7 @@ export interface PairDraft {
 export interface ConfigFeature {
   readonly name: string;
   enabled(features: SimFeatures): boolean;
-  apply(rng: SimRandom, draft: PairDraft): void;
+  apply(rng: SimRandom, draft: PairDraft, features: SimFeatures): void;
 }
 
 // IKE and ESP proposals the engine supports, cheap ones most often.
@@ -123,8 +123,8 @@ const ikeProposals: ConfigFeature = {
 const children: ConfigFeature = {
   name: 'children',
   enabled: () => true,
-  apply(rng, d) {
-    const count = rng.int(1, 3);
+  apply(rng, d, f) {
+    const count = Math.min(rng.int(1, 3), Math.max(1, f.maxChildren));
     for (let k = 0; k < count; k++) {
       const esp = rng.pick(ESP_PROPOSALS);
       const net = (side: number) => `10.${1 + side}${d.index}.${k}.0/24`;

@@ -262,13 +262,16 @@ export interface PairIntent {
   readonly conn: string;
   readonly hosts: readonly [string, string];
   readonly intent: 'up' | 'down';
+  /** When the intent was set: `down` removes the IKE_SAs established before it. */
+  readonly since: number;
   /** Configured children (the initiator's names). */
   readonly children: readonly string[];
 }
 
 /**
- * Nothing remains after `down`; once `up` is wanted (and `checkUp`), exactly
- * the configured tunnel exists on both sides.
+ * Nothing established before a `down` remains after it (an exchange the peer
+ * had already started may still complete); once `up` is wanted (and
+ * `checkUp`), the configured tunnel exists on both sides.
  */
 export function checkIntent(
   hosts: readonly HostSnapshot[],
@@ -290,8 +293,10 @@ export function checkIntent(
       );
     if (p.intent === 'down') {
       for (const h of [hx, hy]) {
-        const agreed = ofConn(h).filter((s) =>
-          (h === hx ? hy : hx).sas.some((o) => ikeKey(o) === ikeKey(s)),
+        const agreed = ofConn(h).filter(
+          (s) =>
+            s.establishedAt < p.since &&
+            (h === hx ? hy : hx).sas.some((o) => ikeKey(o) === ikeKey(s)),
         );
         if (agreed.length > 0)
           out.push({

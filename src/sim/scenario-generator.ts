@@ -50,7 +50,7 @@ function pairsFor(rng: SimRandom, f: SimFeatures, hosts: readonly HostSpec[]): P
         baseSide(name, y.name, y.address, x.name, x.address),
       ],
     };
-    for (const feature of features) feature.apply(rng.fork(`${name}/${feature.name}`), draft);
+    for (const feature of features) feature.apply(rng.fork(`${name}/${feature.name}`), draft, f);
     const [s0, s1] = draft.sides;
     return {
       name,

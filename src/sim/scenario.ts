@@ -51,6 +51,8 @@ export type SimEvent =
 export interface SimFeatures {
   /** Sometimes three gateways (a hub with two or three connections). */
   readonly threeHosts: boolean;
+  /** Children per connection: 1 to this many. */
+  readonly maxChildren: number;
   /** Sometimes both sides of a connection initiate. */
   readonly bothInitiate: boolean;
   /** Random operator `up` / `down`. */
@@ -70,6 +72,7 @@ export interface SimFeatures {
 
 export const DEFAULT_FEATURES: SimFeatures = {
   threeHosts: true,
+  maxChildren: 3,
   bothInitiate: true,
   operator: true,
   restarts: true,

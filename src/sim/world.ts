@@ -20,9 +20,11 @@ import type { PairSpec, Scenario } from './scenario.js';
 import { describeLink } from './scenario.js';
 
 /**
- * raw: `up` always calls Ikev2Engine.initiate, as styxd's control handler
- * does today; guarded: `up` does nothing while the host has an IKE_SA of the
- * connection (only missing CHILD_SAs are created).
+ * raw: `up` always calls Ikev2Engine.initiate and `down` always
+ * Ikev2Engine.terminate, as styxd's control handler does today; guarded: a
+ * command already in progress is not repeated (`up` while the host has an
+ * IKE_SA of the connection only creates missing CHILD_SAs of an idle one;
+ * `down` while every IKE_SA of it is being deleted does nothing).
  */
 export type OperatorMode = 'raw' | 'guarded';
 
@@ -46,7 +48,10 @@ export class SimWorld implements HostObserver {
   readonly errors: Violation[] = [];
   readonly closes = new Map<string, CloseRecord>();
   readonly restarts = new Map<string, number[]>();
-  readonly intents = new Map<string, { intent: 'up' | 'down'; by: string | undefined }>();
+  readonly intents = new Map<
+    string,
+    { intent: 'up' | 'down'; by: string | undefined; since: number }
+  >();
   private readonly cuts = new Set<string>();
   lastEventAt = 0;
 
@@ -73,7 +78,8 @@ export class SimWorld implements HostObserver {
         new SimHost(h.name, h.address, conns, scenario.seed, this.clock, this.net, this),
       );
     }
-    for (const p of scenario.pairs) this.intents.set(p.name, { intent: 'up', by: undefined });
+    for (const p of scenario.pairs)
+      this.intents.set(p.name, { intent: 'up', by: undefined, since: 0 });
   }
 
   host(name: string): SimHost {
@@ -125,20 +131,26 @@ export class SimWorld implements HostObserver {
 
   /** Operator (or start action) `up`: initiate, unless guarded and an IKE_SA exists. */
   up(hostName: string, conn: string): void {
-    this.intents.set(conn, { intent: 'up', by: hostName });
+    this.intents.set(conn, { intent: 'up', by: hostName, since: this.clock.now() });
     const h = this.host(hostName);
     const existing = h.sas().filter((sa) => sa.conn?.name === conn);
     if (this.options.operator === 'guarded' && existing.length > 0) {
-      const est = existing.find((sa) => sa.state === 'established');
+      // Only an idle IKE_SA: one with a request in flight may be creating the missing child.
+      const est = existing.find((sa) => sa.state === 'established' && !sa.outstanding);
       if (est) this.createMissingChildren(h, est);
       return;
     }
     h.call(`initiate ${conn}`, (e) => e.initiate(conn));
   }
 
+  /** Operator `down`: terminate, unless guarded and every IKE_SA of it is already being deleted. */
   down(hostName: string, conn: string): void {
-    this.intents.set(conn, { intent: 'down', by: hostName });
-    this.host(hostName).call(`terminate ${conn}`, (e) => e.terminate(conn));
+    this.intents.set(conn, { intent: 'down', by: hostName, since: this.clock.now() });
+    const h = this.host(hostName);
+    const existing = h.sas().filter((sa) => sa.conn?.name === conn);
+    if (this.options.operator === 'guarded' && existing.every((sa) => sa.state === 'deleting'))
+      return;
+    h.call(`terminate ${conn}`, (e) => e.terminate(conn));
   }
 
   /** The manager's part after IKE_AUTH: the connection's further CHILD_SAs. */
@@ -164,6 +176,7 @@ export class SimWorld implements HostObserver {
       conn: p.name,
       hosts: p.hosts,
       intent: this.intents.get(p.name)?.intent ?? 'up',
+      since: this.intents.get(p.name)?.since ?? 0,
       children: p.conns[0].children.map((c) => c.name),
     }));
   }

@@ -4,8 +4,8 @@
  * hold) to one of the configured CA certificates, checking each certificate's
  * validity at an injected "now", issuer/subject chaining with the issuer's
  * signature, basicConstraints (cA, pathLenConstraint), keyUsage (keyCertSign
- * on CAs, digitalSignature on the end entity, RFC 4945 §5.1.3.2) and
- * revocation by any loaded CRL of the issuing CA. Like strongSwan, a CRL
+ * on CAs, digitalSignature or nonRepudiation on the end entity, RFC 4945
+ * §5.1.3.2) and revocation by any loaded CRL of the issuing CA. Like strongSwan, a CRL
  * past its nextUpdate still revokes but does not by itself fail the path.
  */
 import { type Crl, crlSignedBy, findRevocation } from './crl.js';
@@ -56,6 +56,12 @@ function caProblem(ca: Certificate, casBelow: number): string | undefined {
   return undefined;
 }
 
+/** RFC 4945 §5.1.3.2: with a KeyUsage extension, digitalSignature or nonRepudiation must be set. */
+function signsAuth(cert: Certificate): boolean {
+  const ku = cert.keyUsage;
+  return !ku || ku.has('digitalSignature') || ku.has('nonRepudiation');
+}
+
 function revocationProblem(
   cert: Certificate,
   issuer: Certificate,
@@ -89,9 +95,7 @@ export function validateChain(input: ChainInput): ChainResult {
   const first =
     validityProblem(endEntity, now) ??
     criticalProblem(endEntity) ??
-    (!input.skipEndEntityKeyUsage &&
-    endEntity.keyUsage &&
-    !endEntity.keyUsage.has('digitalSignature')
+    (!input.skipEndEntityKeyUsage && !signsAuth(endEntity)
       ? `key usage of "${endEntity.subjectText}" lacks digitalSignature`
       : undefined);
   if (first) return { ok: false, reason: first };

@@ -152,6 +152,14 @@ describe('failures and their reasons', () => {
     });
   });
 
+  it('nonRepudiation alone is enough for an end entity (RFC 4945 §5.1.3.2)', () => {
+    const nonRep = { ...cert('nodigsig'), keyUsage: new Set(['nonRepudiation'] as const) };
+    expect(
+      validateChain({ endEntity: nonRep, intermediates: [inter], trustAnchors: [root], now: NOW })
+        .ok,
+    ).toBe(true);
+  });
+
   it('a certificate issued by a non-CA (basicConstraints cA false) is rejected', () => {
     expect(check('under-notca', { intermediates: ['notca', 'inter'] })).toEqual({
       ok: false,

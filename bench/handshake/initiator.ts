@@ -17,6 +17,7 @@
  * native addon has not been tried.
  */
 
+import { randomInt } from 'node:crypto';
 import dgram from 'node:dgram';
 import { parseProposal } from '../../src/config/proposals.js';
 import type { ChildConnection, IkeConnection } from '../../src/ikev2/connection.js';
@@ -135,7 +136,9 @@ export class HandshakeDriver {
         random: systemRandom,
         logger,
       },
-      new MemoryKernel(),
+      // A seed of its own per worker: equal seeds give equal SPI sequences, and
+      // the responder's outbound SAs (our SPIs) would collide (EEXIST).
+      new MemoryKernel({ seed: randomInt(1, 2 ** 31) }),
       {
         retransmit: {
           timeoutMs: opts.retransmitTimeoutMs,

@@ -102,7 +102,7 @@ function sums(counters: Int32Array, workers: number): number[] {
   return out;
 }
 
-function responderTicks(pid: number | undefined): number | undefined {
+function responderTicks(pid: number | undefined): { user: number; system: number } | undefined {
   if (pid === undefined) return undefined;
   try {
     return cpuTicksFromStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
@@ -188,8 +188,14 @@ async function runMain(opts: LoadgenOptions): Promise<void> {
     for (const [k, v] of Object.entries(r.engineCounters))
       engineCounters[k] = (engineCounters[k] ?? 0) + v;
   const hz = clockTicksPerSecond();
+  const responderUserS =
+    respBefore && respAfter ? round1((respAfter.user - respBefore.user) / hz) : null;
+  const responderSystemS =
+    respBefore && respAfter ? round1((respAfter.system - respBefore.system) / hz) : null;
   const responderCpuS =
-    respBefore !== undefined && respAfter !== undefined ? (respAfter - respBefore) / hz : null;
+    responderUserS !== null && responderSystemS !== null
+      ? round1(responderUserS + responderSystemS)
+      : null;
   const result = {
     label: opts.label,
     date: new Date().toISOString(),
@@ -216,8 +222,12 @@ async function runMain(opts: LoadgenOptions): Promise<void> {
       max: round1(percentile(latencies, 100)),
     },
     responderCpuS,
+    responderUserS,
+    responderSystemS,
     responderCpuMsPerSetup:
-      responderCpuS !== null && setups > 0 ? round1((responderCpuS * 1000) / setups) : null,
+      responderCpuS !== null && setups > 0
+        ? Math.round((responderCpuS * 1e5) / setups) / 100
+        : null,
     loadgenCpuS: round1((cpuAfter.user + cpuAfter.system) / 1e6),
     perSecond: perSecondSeries,
     failures,

@@ -7,6 +7,11 @@
 #
 #   bash bench/handshake/run-host.sh [-- LOADGEN ARGUMENTS]
 #   RESPONDERS="styx strongswan" ROUNDS=2 bash bench/handshake/run-host.sh -- --concurrency 64
+#   MEMORY=1 CHECKPOINTS=1000,5000,10000 bash bench/handshake/run-host.sh
+#
+# MEMORY=1 adds, after the rates, the memory per established IKE_SA
+# (responder-memory.ts): a Styx engine's heap with --expose-gc, then the RSS
+# of styxd and of charon holding that many kept (not deleted) IKE_SAs.
 #
 # Prints one JSON line per measurement (also kept in $WORK/results.jsonl) and
 # a summary with the ratio Styx / strongSwan.
@@ -72,6 +77,22 @@ for ((round = 1; round <= ROUNDS; round++)); do
 done
 
 cat "$RESULTS"
+if [[ ${MEMORY:-0} == 1 ]]; then
+  CHECKPOINTS=${CHECKPOINTS:-1000,5000,10000}
+  MEM=$WORK/memory.jsonl
+  ip netns exec "$NS_G" node "$BUILD/bench/handshake/responder-memory.js" --engine \
+    --checkpoints "$CHECKPOINTS" >>"$MEM" 2>"$WORK/memory-engine.err" ||
+    tail -5 "$WORK/memory-engine.err" >&2
+  for which in $RESPONDERS; do
+    start_responder "$which"
+    ip netns exec "$NS_G" node "$BUILD/bench/handshake/responder-memory.js" \
+      --responder-pid "$RESP_PID" --target "$RESP_ADDR" --local "$GEN_ADDR" --label "$which" \
+      --psk "$PSK" --checkpoints "$CHECKPOINTS" >>"$MEM" 2>"$WORK/memory-$which.err" ||
+      tail -5 "$WORK/memory-$which.err" >&2
+    stop_responder
+  done
+  cat "$MEM"
+fi
 echo "machine after: $machine load_after=\"$(cut -d' ' -f1-3 /proc/loadavg)\""
 node "$BUILD/bench/handshake/summarize.js" "$RESULTS"
 echo "bench: logs and results in $WORK" >&2

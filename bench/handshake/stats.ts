@@ -18,11 +18,12 @@ export function perSecond(count: number, windowMs: number): number {
 }
 
 /**
- * User plus system CPU time in clock ticks from the text of /proc/PID/stat
- * (proc(5): fields 14 utime and 15 stime). The command name (field 2) is in
- * parentheses and may contain spaces, so fields are counted after the last ')'.
+ * User and system CPU time in clock ticks from the text of /proc/PID/stat
+ * (proc(5): fields 14 utime and 15 stime; all threads of the process). The
+ * command name (field 2) is in parentheses and may contain spaces, so fields
+ * are counted after the last ')'.
  */
-export function cpuTicksFromStat(stat: string): number {
+export function cpuTicksFromStat(stat: string): { user: number; system: number } {
   const close = stat.lastIndexOf(')');
   if (close < 0) throw new Error('not a /proc/PID/stat line');
   // After ')' come field 3 (state) onwards.
@@ -35,7 +36,7 @@ export function cpuTicksFromStat(stat: string): number {
   if (!Number.isFinite(utime) || !Number.isFinite(stime)) {
     throw new Error('utime/stime missing in /proc/PID/stat');
   }
-  return utime + stime;
+  return { user: utime, system: stime };
 }
 
 /** The `Udp:` counters of /proc/net/snmp as name → value. */

@@ -40,7 +40,7 @@ describe('cpuTicksFromStat (proc(5) fields 14 and 15)', () => {
     // A command name with spaces and a parenthesis, as /proc allows.
     const stat =
       '4242 (node (x) y) S 1 4242 4242 0 -1 4194560 5000 0 0 0 1234 567 0 0 20 0 11 0 99 0 0';
-    expect(cpuTicksFromStat(stat)).toBe(1234 + 567);
+    expect(cpuTicksFromStat(stat)).toEqual({ user: 1234, system: 567 });
   });
   it('rejects text that is not a stat line', () => {
     expect(() => cpuTicksFromStat('garbage')).toThrow();

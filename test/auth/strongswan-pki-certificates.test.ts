@@ -14,8 +14,10 @@ import {
   parsePrivateKey,
 } from '../../src/auth/credentials.js';
 import { crlSignedBy } from '../../src/auth/crl.js';
+import { readDerSequence } from '../../src/auth/der.js';
 import { certificateMatchesIdentity } from '../../src/auth/identity.js';
 import { signAuth, verifyAuth } from '../../src/auth/signature.js';
+import { SIGNATURE_SCHEMES } from '../../src/auth/signature-schemes.js';
 import { HashAlgorithm, IdType } from '../../src/wire/ikev2/constants.js';
 import { NOW, VECTORS_DIR } from './test-pki.js';
 
@@ -85,6 +87,14 @@ describe('strongSwan pki certificates', () => {
         now: NOW,
       }).ok,
     ).toBe(false);
+  });
+
+  it("strongSwan's RSASSA-PSS AlgorithmIdentifier is byte for byte the one we put in AUTH", () => {
+    const der = cert('erin').der;
+    const outer = readDerSequence(der)!;
+    const theirs = der.slice(outer[1]!.offset, outer[1]!.end);
+    const ours = SIGNATURE_SCHEMES.find((s) => s.name === 'rsa-pss-sha256')!.algorithmId;
+    expect(Buffer.from(ours).toString('hex')).toBe(Buffer.from(theirs).toString('hex'));
   });
 
   it('identities match as strongSwan would accept them', () => {

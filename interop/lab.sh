@@ -57,6 +57,8 @@ setsid /usr/bin/linux.uml mem=1G root=/dev/root rootfstype=hostfs rootflags=/ rw
   STYX_LAB_RUN="$RUN" STYX_LAB_ROOT="$ROOT" STYX_LAB_BUILD="$BUILD" STYX_LAB_KEEP="${STYX_LAB_KEEP:-}" \
   </dev/null >"$RUN/console.log" 2>&1 &
 uml=$!
+# Interrupted (Ctrl-C, CI cancel): take UML down with us.
+trap 'kill -KILL -- "-$uml" 2>/dev/null; rm -rf "$BUILD"; exit 130' INT TERM
 tail -n +1 -F --pid="$uml" "$RUN/results.txt" 2>/dev/null &
 tailer=$!
 
@@ -91,4 +93,6 @@ if ((failed > 0 || passed == 0)); then
   echo "lab: logs of failed scenarios are under $RUN"
   exit 1
 fi
+# All passed: nothing to look at, unless asked to keep.
+[[ -n ${STYX_LAB_KEEP:-} ]] || rm -rf "$RUN"
 exit 0

@@ -109,3 +109,19 @@ export function summaryLine(passed: number, failed: number): string {
 export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** The output of `ip -all netns exec CMD`, by namespace ("netns: NAME" headers). */
+export function splitPerNamespace(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  let current: string | undefined;
+  for (const line of text.split('\n')) {
+    const header = /^netns: (\S+)$/.exec(line);
+    if (header) {
+      current = header[1]!;
+      out.set(current, '');
+    } else if (current !== undefined && line !== '') {
+      out.set(current, `${out.get(current)}${line}\n`);
+    }
+  }
+  return out;
+}

@@ -1,12 +1,12 @@
 // Runs one scenario in a clean set of namespaces: build the topology, start the
 // captures and daemons, run the steps, stop everything, check that no SA or
 // policy is left in any namespace, and tear the namespaces down.
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Capture, startCapture } from './capture.js';
 import { type CharonInstance, readyCharon, startCharon } from './charon.js';
 import { type Background, inNamespace, Log, run, startBackground, waitFor } from './exec.js';
-import { xfrmEntries } from './expect.js';
+import { splitPerNamespace, xfrmEntries } from './expect.js';
 import type { LabContext, NodeDaemon, Scenario } from './scenario.js';
 import { describeStep, driverPath, runStep, type StepEnv } from './steps.js';
 import { TOPOLOGIES } from './topologies.js';
@@ -152,51 +152,64 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 /** SAs and policies left in any namespace (or the UML's root namespace), as "moon: 2 SA". */
 async function findLeftovers(namespaces: readonly string[], log: Log): Promise<string[]> {
   const found: string[] = [];
-  for (const ns of [null, ...namespaces]) {
-    for (const what of ['state', 'policy'] as const) {
-      const r = await run(inNamespace(ns, ['ip', 'xfrm', what]), { timeoutMs: 10_000 });
-      const entries = xfrmEntries(r.stdout);
+  for (const what of ['state', 'policy'] as const) {
+    // Two processes for every namespace at once: spawning is slow inside UML.
+    const all = await run(['ip', '-all', 'netns', 'exec', 'ip', 'xfrm', what], {
+      timeoutMs: 10_000,
+    });
+    const root = await run(['ip', 'xfrm', what], { timeoutMs: 10_000 });
+    const perNs = splitPerNamespace(all.stdout);
+    perNs.set('root', root.stdout);
+    for (const [ns, text] of perNs) {
+      if (ns !== 'root' && !namespaces.includes(ns)) continue;
+      const entries = xfrmEntries(text);
       if (entries.length > 0) {
-        log.result(r);
-        found.push(`${ns ?? 'root'}: ${entries.length} ${what === 'state' ? 'SA' : 'policies'}`);
+        log.write(`left in ${ns} (ip xfrm ${what}):\n${entries.join('\n')}`);
+        found.push(`${ns}: ${entries.length} ${what === 'state' ? 'SA' : 'policies'}`);
       }
     }
   }
   return found;
 }
 
+/** The network namespace inode of a process, or undefined when it is gone. */
+function netnsOf(pid: string): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/net`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Processes outside the runner's own (the UML root) network namespace. */
+function processesInNamespaces(): number[] {
+  const own = netnsOf('self');
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      const ns = netnsOf(pid);
+      return ns !== undefined && ns !== own;
+    })
+    .map(Number);
+}
+
 /** Kills every process in the lab's namespaces, deletes them, flushes the root namespace. */
 export async function resetLab(log: Log): Promise<void> {
-  const list = await run(['ip', 'netns', 'list']);
-  const namespaces = list.stdout
-    .split('\n')
-    .map((l) => l.split(' ')[0] ?? '')
-    .filter((n) => n !== '');
-  for (const ns of namespaces) {
-    const pids = await run(['ip', 'netns', 'pids', ns]);
-    for (const pid of pids.stdout.split('\n').filter((p) => /^\d+$/.test(p))) {
-      log.write(`killing process ${pid} left in ${ns}`);
-      try {
-        process.kill(Number(pid), 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
+  for (const pid of processesInNamespaces()) {
+    log.write(`killing process ${pid} left in a namespace`);
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
     }
   }
-  if (namespaces.length > 0) {
-    await waitFor(
-      'processes in namespaces to exit',
-      async () => {
-        for (const ns of namespaces) {
-          const pids = await run(['ip', 'netns', 'pids', ns]);
-          if (pids.stdout.trim() !== '') return false;
-        }
-        return true;
-      },
-      10_000,
-    ).catch((err: Error) => log.write(err.message));
-  }
-  for (const ns of namespaces) await run(['ip', 'netns', 'delete', ns]);
+  await waitFor(
+    'processes in namespaces to exit',
+    () => processesInNamespaces().length === 0,
+    10_000,
+  ).catch((err: Error) => log.write(err.message));
+  // Inside UML only the lab's namespaces exist.
+  await run(['ip', '-all', 'netns', 'delete']);
   await run(['ip', 'xfrm', 'state', 'flush']);
   await run(['ip', 'xfrm', 'policy', 'flush']);
 }

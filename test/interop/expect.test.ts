@@ -6,6 +6,7 @@ import {
   parsePingSummary,
   resultLine,
   selectByPattern,
+  splitPerNamespace,
   summaryLine,
   xfrmEntries,
 } from '../../interop/runner/expect.js';
@@ -141,5 +142,16 @@ describe('escapeRegExp', () => {
     const re = new RegExp(`^${escapeRegExp('192.0.2.1/32')}$`);
     expect(re.test('192.0.2.1/32')).toBe(true);
     expect(re.test('192x0x2x1/32')).toBe(false);
+  });
+});
+
+describe('splitPerNamespace', () => {
+  it('splits ip -all netns exec output by namespace, keeping empty ones', () => {
+    const text =
+      '\nnetns: labt1\n\nnetns: labt2\nsrc 1.1.1.1/32 dst 2.2.2.2/32 \n\tdir out priority 0 ptype main \n';
+    const parts = splitPerNamespace(text);
+    expect([...parts.keys()]).toEqual(['labt1', 'labt2']);
+    expect(parts.get('labt1')).toBe('');
+    expect(xfrmEntries(parts.get('labt2')!)).toHaveLength(1);
   });
 });

@@ -39,8 +39,16 @@ export interface Violation {
 const hex = (spi: number) => spi.toString(16).padStart(8, '0');
 const saKey = (s: { proto: string; dst: string; spi: number }) =>
   `${s.proto}/${s.dst}/${s.spi >>> 0}`;
-const policyKey = (p: { dir: string; selector: Selector }) =>
-  `${p.dir}/${JSON.stringify(normalizeSelector(p.selector))}`;
+const normalised = new WeakMap<Selector, string>();
+/** Policies by direction and normalised selector (memoised: normalising parses addresses). */
+function policyKey(p: { dir: string; selector: Selector }): string {
+  let sel = normalised.get(p.selector);
+  if (sel === undefined) {
+    sel = JSON.stringify(normalizeSelector(p.selector));
+    normalised.set(p.selector, sel);
+  }
+  return `${p.dir}/${sel}`;
+}
 
 /** An SA the kernel holds only as an allocated SPI (ALLOCSPI), without keys yet. */
 export function isLarval(sa: SaInfo): boolean {

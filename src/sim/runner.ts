@@ -72,6 +72,9 @@ export class ScenarioRun {
   private readonly tolerated = new Set<string>();
   private steps = 0;
   private settledChecked = false;
+  /** Kernel request counts at the last ownership check, and whether an expiry happened since. */
+  private readonly checkedRequests = new WeakMap<object, number>();
+  private expired = false;
 
   constructor(
     readonly scenario: Scenario,
@@ -103,7 +106,8 @@ export class ScenarioRun {
 
   private kernelTick(): void {
     this.world.clock.setTimer(KERNEL_TICK_MS, () => {
-      for (const h of this.world.hosts.values()) h.kernel.checkLifetimes();
+      for (const h of this.world.hosts.values())
+        if (h.kernel.checkLifetimes().length > 0) this.expired = true;
       this.kernelTick();
     });
   }
@@ -160,16 +164,39 @@ export class ScenarioRun {
     this.steps++;
     const w = this.world;
     for (const e of w.errors.splice(0)) this.record(e);
-    const snaps = await this.snapshots();
-    for (const s of snaps) for (const v of checkKernelOwnership(s, false)) this.record(v);
+    if (this.kernelsChanged()) {
+      const snaps = await this.snapshots();
+      for (const s of snaps) for (const v of checkKernelOwnership(s, false)) this.record(v);
+      this.markKernelsChecked();
+    }
     if (!this.isSettled()) {
       this.settledChecked = false;
       return;
     }
     if (!this.settledChecked) {
       this.settledChecked = true;
-      this.checkSettled(snaps, false);
+      this.checkSettled(await this.snapshots(), false);
+      this.markKernelsChecked();
     }
+  }
+
+  /**
+   * Ownership can only break through a kernel change: a request (the engine
+   * adds or removes every SA and policy through one) or an expiry. Checking
+   * only then keeps a step cheap; the snapshot's own list requests are not
+   * counted.
+   */
+  private kernelsChanged(): boolean {
+    if (this.expired) return true;
+    for (const h of this.world.hosts.values())
+      if (this.checkedRequests.get(h.kernel) !== h.kernel.stats().requests) return true;
+    return false;
+  }
+
+  private markKernelsChecked(): void {
+    this.expired = false;
+    for (const h of this.world.hosts.values())
+      this.checkedRequests.set(h.kernel, h.kernel.stats().requests);
   }
 
   private snapshots(): Promise<HostSnapshot[]> {

@@ -123,6 +123,35 @@ function outerPattern(c: DatapathCase, from: Side): RegExp {
   return new RegExp(`${src} > ${dst}: ${c.proto.toUpperCase()}\\(.*?spi=${spi},`);
 }
 
+/** Counters of one SA in `ip -s xfrm state`: its header line, then its "N(bytes), M(packets)". */
+function counters(head: string, bytes: string, packets: string): RegExp {
+  return new RegExp(
+    `${head}[^\\n]*(?:\\n\\s[^\\n]*)*?\\n\\s+${bytes}\\(bytes\\), ${packets}\\(packets\\)`,
+  );
+}
+
+/**
+ * IPComp did compress: moon's IPComp SA took the three 1028-octet pings, and
+ * the ESP SA around it carried them in under 1000 octets in all.
+ */
+function ipcompCompressed(): Step {
+  return {
+    do: 'xfrm',
+    ns: 'moon',
+    show: 'stats',
+    expect: {
+      match: [
+        counters('proto comp spi 0x00001001\\S* reqid \\d+\\S* mode tunnel', '3\\d{3}', '3'),
+        counters(
+          `proto esp spi ${spiHex(spiFrom('moon'))}\\S* reqid \\d+\\S* mode transport`,
+          '\\d{1,3}',
+          '3',
+        ),
+      ],
+    },
+  };
+}
+
 export function datapathScenario(c: DatapathCase): Scenario {
   const from = c.mode === 'tunnel' ? 'alice' : 'moon';
   const to = c.mode === 'tunnel' ? ADDR.bob[c.family] : ADDR.sun[c.family];
@@ -154,6 +183,7 @@ export function datapathScenario(c: DatapathCase): Scenario {
       // Both SAs of the outer protocol counted the three packets each way.
       expect: { count: [{ pattern: /^\s+\d+\(bytes\), [3-9]\d*\(packets\)/, min: 2 }] },
     },
+    ...(c.ipcomp ? [ipcompCompressed()] : []),
     {
       do: 'capture',
       name: 'wan',

@@ -238,7 +238,10 @@ export class ScenarioRun {
       const peer = [...w.hosts.values()].find((h) => h.address === sa.peer);
       if (!peer) return undefined;
       const restarted = (w.restarts.get(peer.name) ?? []).some((t) => t >= sa.establishedAt);
-      if (restarted) return `stale after ${peer.name} restarted (no DPD)`;
+      // A restarted peer that initiated the connection again sent INITIAL_CONTACT (RFC 7296
+      // §2.4), which must have removed this SA; otherwise nothing tells us.
+      const contacted = sa.conn !== undefined && w.initiatedSinceBoot.get(peer.name)?.has(sa.conn);
+      if (restarted && !contacted) return `stale after ${peer.name} restarted (no DPD)`;
       const closed = w.closes.get(ikeKey(sa));
       if (closed && /did not answer|not answered|half-open timeout/.test(closed.reason))
         return `stale after ${peer.name} gave up: ${closed.reason} (no DPD)`;

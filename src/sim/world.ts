@@ -48,6 +48,8 @@ export class SimWorld implements HostObserver {
   readonly errors: Violation[] = [];
   readonly closes = new Map<string, CloseRecord>();
   readonly restarts = new Map<string, number[]>();
+  /** Connections each gateway established as initiator since it last booted (with INITIAL_CONTACT). */
+  readonly initiatedSinceBoot = new Map<string, Set<string>>();
   readonly intents = new Map<
     string,
     { intent: 'up' | 'down'; by: string | undefined; since: number }
@@ -103,6 +105,7 @@ export class SimWorld implements HostObserver {
   }
 
   private bootHost(h: SimHost): void {
+    this.initiatedSinceBoot.set(h.name, new Set());
     h.boot();
     for (const p of this.pairsOf(h.name))
       if (p.policies[p.hosts.indexOf(h.name)]!.startAction === 'start') this.up(h.name, p.name);
@@ -189,6 +192,8 @@ export class SimWorld implements HostObserver {
 
   established(host: SimHost, sa: IkeSa): void {
     // The engine creates the connection's further CHILD_SAs itself after IKE_AUTH.
+    if (sa.role === 'initiator' && sa.conn)
+      this.initiatedSinceBoot.get(host.name)?.add(sa.conn.name);
     this.log.add(host.name, `listener: IKE_SA ${sa.label} established (${sa.role})`);
   }
 

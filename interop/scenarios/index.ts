@@ -6,6 +6,8 @@ import { LIFECYCLE_SCENARIOS } from './kernel-lifecycle.js';
 import { readback } from './kernel-readback.js';
 import { STRONGSWAN_TOPOLOGY_SCENARIOS } from './strongswan-nat-roadwarrior.js';
 import { strongswanPskNet2net } from './strongswan-psk-net2net.js';
+import { STYX_FEATURE_SCENARIOS } from './styx-strongswan-features.js';
+import { STYX_NEGATIVE_SCENARIOS } from './styx-strongswan-negative.js';
 import { STYX_PSK_SCENARIOS } from './styx-strongswan-psk.js';
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -16,4 +18,6 @@ export const SCENARIOS: readonly Scenario[] = [
   readback,
   ...IKE_SOCKET_SCENARIOS,
   ...STYX_PSK_SCENARIOS,
+  ...STYX_FEATURE_SCENARIOS,
+  ...STYX_NEGATIVE_SCENARIOS,
 ];

@@ -6,7 +6,7 @@
  */
 
 import { getEncr } from '../crypto/registry.js';
-import { type IkePayload, NotifyType } from '../wire/ikev2/index.js';
+import { type IkePayload, NotifyType, nameOf } from '../wire/ikev2/index.js';
 import { ChildSa, childAlgorithms, IPCOMP_DEFLATE } from './child-sa.js';
 import type { ChildConnection, IkeConnection } from './connection.js';
 import type { EngineContext } from './context.js';
@@ -128,7 +128,7 @@ export function acceptChildAnswer(
 ): string | undefined {
   const { child } = offer;
   const error = findErrorNotify(payloads);
-  if (error) return `peer refused the CHILD_SA with notify ${error.notifyType}`;
+  if (error) return `peer refused the CHILD_SA with ${nameOf(NotifyType, error.notifyType)}`;
   const saPayload = findPayload(payloads, 'SA');
   const tsi = findPayload(payloads, 'TSi');
   const tsr = findPayload(payloads, 'TSr');

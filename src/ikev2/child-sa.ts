@@ -143,6 +143,11 @@ export async function installChildSa(child: ChildSa, ctx: InstallContext): Promi
   const encap = ctx.encap
     ? { type: 'espinudp' as const, sport: ctx.encap.sport, dport: ctx.encap.dport }
     : undefined;
+  const flags: SaSpec['flags'] = [];
+  // A tunnel may carry the other address family inside (e.g. IPv6 over IPv4).
+  if (ipsecMode === 'tunnel') flags.push('af-unspec');
+  // RFC 4302 §3.3.3.2.1: over IPv4 the AH ICV is padded to 32 bits, not Linux's default 64.
+  if (child.proto === 'ah' && !local.includes(':')) flags.push('align4');
   const base = {
     proto: child.proto,
     mode: ipsecMode,
@@ -150,6 +155,7 @@ export async function installChildSa(child: ChildSa, ctx: InstallContext): Promi
     replayWindow: child.config.replayWindow,
     esn: algs.esn,
     lifetime,
+    ...(flags.length > 0 ? { flags } : {}),
   };
   try {
     const inbound: SaSpec = {

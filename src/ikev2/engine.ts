@@ -450,8 +450,10 @@ export class Ikev2Engine implements EngineContext {
         `NAT detected (local ${sa.natLocal}, remote ${sa.natRemote}), switching to port ${this.options.nattPort}`,
       );
     }
+    // RFC 7296 §2.4: INITIAL_CONTACT only when we hold no other IKE_SA with this
+    // peer, whatever connection it belongs to; else the peer would drop those.
     const initialContact = !this.listSas().some(
-      (o) => o !== sa && o.conn === sa.conn && o.state === 'established',
+      (o) => o !== sa && o.remote.address === sa.remote.address && o.state === 'established',
     );
     startIkeAuth(this, sa, initialContact);
   }
@@ -529,7 +531,8 @@ export class Ikev2Engine implements EngineContext {
       throw e;
     }
     if (!payloads) return;
-    this.followNatMapping(sa, d);
+    // RFC 7296 §2.11: a response goes back to where its request came from.
+    this.answerFromRequestEndpoints(sa, d);
     await this.dispatchRequest(sa, msg.header.exchangeType, id, payloads);
   }
 
@@ -595,6 +598,25 @@ export class Ikev2Engine implements EngineContext {
     }
     sendResponse(this, sa, exchangeType, id, response);
     if (close) await this.closeSa(sa, close);
+  }
+
+  /**
+   * The peer may switch to the NAT-T port (RFC 7296 §2.23) or a NAT may change
+   * its mapping; an authenticated request tells where it is now.
+   */
+  private answerFromRequestEndpoints(sa: IkeSa, d: Datagram): void {
+    const moved =
+      d.remote.address !== sa.remote.address ||
+      d.remote.port !== sa.remote.port ||
+      d.local.port !== sa.local.port;
+    if (!moved) return;
+    this.ports.logger.log(
+      'debug',
+      sa.label,
+      `peer now at ${d.remote.address}[${d.remote.port}] to our port ${d.local.port}`,
+    );
+    sa.remote = d.remote;
+    sa.local = { address: d.local.address, port: d.local.port };
   }
 
   /** RFC 7296 §2.23: a NATed peer's port may change; follow it on authenticated messages. */

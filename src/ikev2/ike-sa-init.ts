@@ -13,6 +13,7 @@ import {
   type IkeMessage,
   type IkePayload,
   NotifyType,
+  nameOf,
 } from '../wire/ikev2/index.js';
 import type { IkeConnection } from './connection.js';
 import type { EngineContext } from './context.js';
@@ -221,8 +222,7 @@ function deriveKeys(sa: IkeSa, ke: KeyExchange, peerValue: Uint8Array): string |
 }
 
 function notifyName(type: number): string {
-  for (const [k, v] of Object.entries(NotifyType)) if (v === type) return k;
-  return `notify ${type}`;
+  return nameOf(NotifyType, type);
 }
 
 // ------------------------------------------------------------------ responder

@@ -1,0 +1,229 @@
+// Configuration builders for scenarios that pair Styx with strongSwan on the
+// gateways moon and sun: one description of a connection gives both Styx's
+// YAML and strongSwan's swanctl.conf, so the two sides always agree unless a
+// scenario makes them differ on purpose.
+import type { TextExpectation } from '../runner/expect.js';
+import type { DaemonSpec, Step } from '../runner/scenario.js';
+import { ADDR, NET } from '../runner/topologies.js';
+
+export type Gateway = 'moon' | 'sun';
+export type Family = 'v4' | 'v6';
+
+export const LAB_PSK = 'lab-only-pre-shared-key-0123456789';
+export const styxSocket = (ns: Gateway) => `/tmp/styx-${ns}.sock`;
+
+export interface ChildSpec {
+  readonly name: string;
+  readonly mode?: 'tunnel' | 'transport';
+  readonly protocol?: 'esp' | 'ah';
+  /** strongSwan proposal keywords, e.g. `aes256gcm16` or `sha256` for AH. */
+  readonly proposals: string;
+  readonly ipcomp?: boolean;
+  /** LAN selectors by side; absent for host-to-host (dynamic). */
+  readonly nets?: { readonly moon: string; readonly sun: string };
+}
+
+export interface ConnSpec {
+  readonly name: string;
+  readonly family?: Family;
+  /** IKE proposal as strongSwan writes it. */
+  readonly ike: string;
+  readonly children: readonly ChildSpec[];
+  /** Identities (FQDNs) instead of the gateways' addresses. */
+  readonly ids?: { readonly moon: string; readonly sun: string };
+  /** Overrides per side (a scenario that makes the sides disagree). */
+  readonly styx?: {
+    readonly ike?: string;
+    readonly psk?: string;
+    readonly children?: readonly ChildSpec[];
+  };
+  readonly charon?: {
+    readonly ike?: string;
+    readonly psk?: string;
+    readonly children?: readonly ChildSpec[];
+  };
+}
+
+const peerOf = (ns: Gateway): Gateway => (ns === 'moon' ? 'sun' : 'moon');
+
+export function lanNets(family: Family): { moon: string; sun: string } {
+  return { moon: NET.moonLan[family], sun: NET.sunLan[family] };
+}
+
+function styxConnection(ns: Gateway, c: ConnSpec): string {
+  const f = c.family ?? 'v4';
+  const me = ADDR[ns][f];
+  const peer = ADDR[peerOf(ns)][f];
+  const children = c.styx?.children ?? c.children;
+  const myId = c.ids?.[ns] ?? me;
+  const peerId = c.ids?.[peerOf(ns)] ?? peer;
+  const lines = [
+    `  ${c.name}:`,
+    '    version: 2',
+    `    local_addrs: [${me}]`,
+    `    remote_addrs: [${peer}]`,
+    `    proposals: [${c.styx?.ike ?? c.ike}]`,
+    `    local: { auth: psk, id: "${myId}" }`,
+    `    remote: { auth: psk, id: "${peerId}" }`,
+    `    psk: { secret: ${c.styx?.psk ?? LAB_PSK} }`,
+    '    start_action: none',
+    '    children:',
+  ];
+  for (const ch of children) {
+    lines.push(`      ${ch.name}:`);
+    if (ch.nets) {
+      lines.push(
+        `        local_ts: [${ch.nets[ns]}]`,
+        `        remote_ts: [${ch.nets[peerOf(ns)]}]`,
+      );
+    }
+    lines.push(`        mode: ${ch.mode ?? 'tunnel'}`);
+    lines.push(`        ${ch.protocol === 'ah' ? 'ah' : 'esp'}_proposals: [${ch.proposals}]`);
+    if (ch.ipcomp) lines.push('        ipcomp: yes');
+  }
+  return lines.join('\n');
+}
+
+/** styxd's YAML with the given connections; `daemon` adds lines under `daemon:`. */
+export function styxYaml(
+  ns: Gateway,
+  conns: readonly ConnSpec[],
+  daemon: readonly string[] = [],
+): string {
+  return [
+    'daemon:',
+    `  socket: ${styxSocket(ns)}`,
+    ...daemon.map((l) => `  ${l}`),
+    '  log:',
+    '    level: debug',
+    'connections:',
+    ...conns.map((c) => styxConnection(ns, c)),
+    '',
+  ].join('\n');
+}
+
+function charonConnection(ns: Gateway, c: ConnSpec): string {
+  const f = c.family ?? 'v4';
+  const me = ADDR[ns][f];
+  const peer = ADDR[peerOf(ns)][f];
+  const children = (c.charon?.children ?? c.children)
+    .map((ch) => {
+      const ts = ch.nets
+        ? `        local_ts = ${ch.nets[ns]}\n        remote_ts = ${ch.nets[peerOf(ns)]}\n`
+        : '';
+      const props = `        ${ch.protocol === 'ah' ? 'ah' : 'esp'}_proposals = ${ch.proposals}\n`;
+      return `      ${ch.name} {\n${ts}${props}        mode = ${ch.mode ?? 'tunnel'}\n        ipcomp = ${ch.ipcomp ? 'yes' : 'no'}\n        start_action = none\n      }`;
+    })
+    .join('\n');
+  return `  ${c.name} {
+    version = 2
+    local_addrs = ${me}
+    remote_addrs = ${peer}
+    proposals = ${c.charon?.ike ?? c.ike}
+    local {
+      auth = psk
+      id = ${c.ids?.[ns] ?? me}
+    }
+    remote {
+      auth = psk
+      id = ${c.ids?.[peerOf(ns)] ?? peer}
+    }
+    children {
+${children}
+    }
+  }`;
+}
+
+/** swanctl.conf with the given connections and one PSK for both gateways' ids. */
+export function charonConf(ns: Gateway, conns: readonly ConnSpec[]): string {
+  const secrets = conns
+    .map((c, i) => {
+      const f = c.family ?? 'v4';
+      const ids = c.ids ?? { moon: ADDR.moon[f], sun: ADDR.sun[f] };
+      return `  ike-${i} {\n    id-a = ${ids.moon}\n    id-b = ${ids.sun}\n    secret = ${c.charon?.psk ?? LAB_PSK}\n  }`;
+    })
+    .join('\n');
+  return `connections {\n${conns.map((c) => charonConnection(ns, c)).join('\n')}\n}\nsecrets {\n${secrets}\n}\n`;
+}
+
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+export function styxDaemon(
+  ns: Gateway,
+  conns: readonly ConnSpec[],
+  daemon: readonly string[] = [],
+): DaemonSpec {
+  return {
+    kind: 'node',
+    ns,
+    name: `styxd-${ns}`,
+    driver: 'styxd',
+    args: ['--config-b64', b64(styxYaml(ns, conns, daemon))],
+    ready: /styxd started/,
+  };
+}
+
+export function charonDaemon(
+  ns: Gateway,
+  conns: readonly ConnSpec[],
+  settings?: string,
+): DaemonSpec {
+  return {
+    kind: 'charon',
+    ns,
+    swanctl: charonConf(ns, conns),
+    ...(settings ? { charonSettings: settings } : {}),
+  };
+}
+
+/** A styxctl command in a gateway; `expectExit` defaults to success. */
+export function styxctl(
+  ns: Gateway,
+  args: readonly string[],
+  expect?: TextExpectation,
+  expectExit = 0,
+): Step {
+  return {
+    do: 'driver',
+    ns,
+    driver: 'styxctl',
+    args: ['--socket', styxSocket(ns), ...args],
+    expectExit,
+    ...(expect ? { expect } : {}),
+    timeoutMs: 45_000,
+  };
+}
+
+/** Both ESP (or AH) SAs of a tunnel counted traffic: `  420(bytes), 5(packets)`. */
+export function countersMoved(
+  ns: Gateway,
+  proto: 'esp' | 'ah' = 'esp',
+  sas = 2,
+  maxSas = 2 * sas,
+): Step {
+  return {
+    do: 'xfrm',
+    ns,
+    show: 'stats',
+    expect: {
+      match: [new RegExp(`proto ${proto}`)],
+      count: [{ pattern: /^\s*[1-9]\d*\(bytes\), [1-9]\d*\(packets\)$/m, min: sas, max: maxSas }],
+    },
+  };
+}
+
+/** tshark decodes the WAN capture without malformed packets or expert errors. */
+export const tsharkClean: Step = {
+  do: 'run',
+  what: 'tshark decodes the WAN capture cleanly',
+  async run(lab) {
+    const pcap = `${lab.dir}/wan.pcap`;
+    const r = await lab.exec('wan', ['tshark', '-n', '-r', pcap, '-z', 'expert,error', '-q']);
+    const all = await lab.exec('wan', ['tshark', '-n', '-r', pcap]);
+    if (r.code !== 0 || all.code !== 0) throw new Error(`tshark failed: ${r.stderr}${all.stderr}`);
+    if (!/ISAKMP|IKE/.test(all.stdout)) throw new Error('no IKE packet in the capture');
+    if (/Malformed/i.test(all.stdout) || /Errors \(\d+\)/.test(r.stdout)) {
+      throw new Error(`tshark reports problems:\n${r.stdout.slice(0, 2000)}`);
+    }
+  },
+};

@@ -1,5 +1,6 @@
 // Every lab scenario, in the order they run.
 import type { Scenario } from '../runner/scenario.js';
+import { demo } from './demo.js';
 import { IKE_SOCKET_SCENARIOS } from './ike-sockets.js';
 import { DATAPATH_SCENARIOS } from './kernel-datapath.js';
 import { LIFECYCLE_SCENARIOS } from './kernel-lifecycle.js';
@@ -11,6 +12,7 @@ import { STYX_NEGATIVE_SCENARIOS } from './styx-strongswan-negative.js';
 import { STYX_PSK_SCENARIOS } from './styx-strongswan-psk.js';
 
 export const SCENARIOS: readonly Scenario[] = [
+  demo,
   strongswanPskNet2net,
   ...STRONGSWAN_TOPOLOGY_SCENARIOS,
   ...DATAPATH_SCENARIOS,

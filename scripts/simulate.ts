@@ -61,6 +61,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const byInvariant = new Map<string, number>();
   const tolerated = new Map<string, number>();
   let failing = 0;
+  let violations = 0;
   let simulatedMs = 0;
   for (let i = 0; i < args.runs; i++) {
     const seed = args.seed + i;
@@ -74,6 +75,7 @@ async function main(argv: readonly string[]): Promise<number> {
     if (args.verbose) for (const line of result.log) process.stdout.write(`${line}\n`);
     if (result.violations.length === 0) continue;
     failing++;
+    violations += result.violations.length;
     const kinds = [...new Set(result.violations.map((v) => v.invariant))];
     for (const k of kinds) byInvariant.set(k, (byInvariant.get(k) ?? 0) + 1);
     const first = result.violations[0]!;
@@ -84,7 +86,6 @@ async function main(argv: readonly string[]): Promise<number> {
     if (!args.verbose) for (const line of first.trace) process.stdout.write(`    ${line}\n`);
   }
   const seconds = (performance.now() - started) / 1000;
-  const violations = [...byInvariant.values()].reduce((a, b) => a + b, 0);
   process.stdout.write(
     `runs: ${args.runs}, violations: ${violations}, failing runs: ${failing}, ` +
       `${(args.runs / seconds).toFixed(1)} runs/s (${seconds.toFixed(1)} s wall, ${(simulatedMs / 3_600_000).toFixed(1)} h simulated)\n`,

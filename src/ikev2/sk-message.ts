@@ -10,7 +10,7 @@
  * the ICV is checked before anything is decrypted or parsed.
  */
 
-import { timingSafeEqual } from 'node:crypto';
+import { isSkProtectionError, protectSk, skBodyLength, unprotectSk } from '../crypto/sk.js';
 import type { EncrAlgorithm, IntegAlgorithm, RandomSource } from '../crypto/types.js';
 import { WireError } from '../wire/errors.js';
 import {
@@ -62,15 +62,9 @@ export function sealSkMessage(
   random: RandomSource,
   opts: SealOptions,
 ): Uint8Array {
-  const { encr } = suite;
-  const block = Math.max(1, encr.blockSize);
-  // RFC 7296 §3.14: padding makes (payloads | padding | pad length) a multiple of the block size.
-  const padLen = (block - ((opts.inner.length + 1) % block)) % block;
-  const plaintext = new Uint8Array(opts.inner.length + padLen + 1);
-  plaintext.set(opts.inner);
-  plaintext[plaintext.length - 1] = padLen;
-  const icvLen = icvLength(suite);
-  const bodyLen = encr.ivLen + plaintext.length + icvLen;
+  const bodyLen = skBodyLength(suite, opts.inner.length);
+  // Encode header and payload header first with their final lengths: both are
+  // authenticated (RFC 7296 §3.14, RFC 5282 §5); the body is filled in after.
   const body = new Uint8Array(bodyLen);
   const payload: SkPayload | SkfPayload = opts.fragment
     ? {
@@ -83,29 +77,26 @@ export function sealSkMessage(
     : { kind: 'SK', firstInnerType: opts.firstInnerType, body };
   const msg = encodeIkeMessage({ header: opts.header, payloads: [payload] });
   const bodyOffset = msg.length - bodyLen;
-  const iv = random(encr.ivLen);
-  msg.set(iv, bodyOffset);
-  const ctOffset = bodyOffset + encr.ivLen;
-  if (encr.aead) {
-    const sealed = encr.seal(keys.encKey, iv, msg.subarray(0, bodyOffset), plaintext);
-    msg.set(sealed, ctOffset);
-  } else {
-    msg.set(encr.encrypt(keys.encKey, iv, plaintext), ctOffset);
-    const integ = suite.integ;
-    if (integ) {
-      const icv = integ.compute(keys.integKey, msg.subarray(0, msg.length - icvLen));
-      msg.set(icv.subarray(0, icvLen), msg.length - icvLen);
-    }
-  }
-  plaintext.fill(0);
+  const sealed = protectSk({
+    transform: suite,
+    keys: skKeys(keys),
+    header: msg.subarray(0, bodyOffset),
+    plaintext: opts.inner,
+    random,
+  });
+  msg.set(sealed, bodyOffset);
   return msg;
+}
+
+function skKeys(keys: SkDirectionKeys) {
+  return { encryptionKey: keys.encKey, integrityKey: keys.integKey };
 }
 
 /**
  * Verifies and decrypts the SK/SKF payload that ends `datagram` (it must be the
  * last payload, RFC 7296 §3.14). Returns the inner payload chain's octets.
  * Throws WireError INTEGRITY when the ICV does not verify, or DECRYPT when the
- * plaintext's padding is malformed; neither error carries key material.
+ * plaintext is malformed; neither error carries key material.
  */
 export function openSkMessage(
   suite: SkSuite,
@@ -113,39 +104,17 @@ export function openSkMessage(
   datagram: Uint8Array,
   skBodyLength: number,
 ): Uint8Array {
-  const { encr } = suite;
-  const icvLen = icvLength(suite);
   const bodyOffset = datagram.length - skBodyLength;
-  const block = Math.max(1, encr.blockSize);
-  const ctLen = skBodyLength - encr.ivLen - icvLen;
-  if (ctLen < 1 || ctLen % block !== 0) {
-    throw new WireError('BAD_LENGTH', 'encrypted payload has an impossible length', bodyOffset);
+  try {
+    return unprotectSk({
+      transform: suite,
+      keys: skKeys(keys),
+      header: datagram.subarray(0, bodyOffset),
+      body: datagram.subarray(bodyOffset),
+    });
+  } catch (e) {
+    if (!isSkProtectionError(e)) throw e;
+    const code = e.code === 'INTEGRITY_CHECK_FAILED' ? 'INTEGRITY' : 'DECRYPT';
+    throw new WireError(code, e.message, bodyOffset);
   }
-  const iv = datagram.subarray(bodyOffset, bodyOffset + encr.ivLen);
-  const ctOffset = bodyOffset + encr.ivLen;
-  let plaintext: Uint8Array;
-  if (encr.aead) {
-    const opened = encr.open(
-      keys.encKey,
-      iv,
-      datagram.subarray(0, bodyOffset),
-      datagram.subarray(ctOffset),
-    );
-    if (!opened) throw new WireError('INTEGRITY', 'integrity check failed', bodyOffset);
-    plaintext = opened;
-  } else {
-    const integ = suite.integ;
-    if (!integ) throw new WireError('INTEGRITY', 'no integrity algorithm', bodyOffset);
-    const expected = integ.compute(keys.integKey, datagram.subarray(0, datagram.length - icvLen));
-    const got = datagram.subarray(datagram.length - icvLen);
-    if (!timingSafeEqual(expected.subarray(0, icvLen), got)) {
-      throw new WireError('INTEGRITY', 'integrity check failed', datagram.length - icvLen);
-    }
-    plaintext = encr.decrypt(keys.encKey, iv, datagram.subarray(ctOffset, ctOffset + ctLen));
-  }
-  const padLen = plaintext[plaintext.length - 1] ?? 0;
-  if (padLen + 1 > plaintext.length) {
-    throw new WireError('DECRYPT', 'padding longer than the encrypted data', ctOffset);
-  }
-  return plaintext.subarray(0, plaintext.length - padLen - 1);
 }

@@ -14,14 +14,26 @@ GEN_TS=10.0.0.0/8
 DOS_LIMIT=1000000
 
 # Compiles the load generator, the memory probe and styxd to plain JavaScript
-# (tsx would add seconds per start inside UML). Emits even with type errors,
-# which the project's typecheck reports.
+# (tsx would add seconds per start inside UML). By default from the last
+# commit (git archive HEAD), so that other work in progress in the tree cannot
+# break or change a run; BENCH_TREE=worktree compiles the working tree. Emits
+# even with type errors, which the project's typecheck reports.
 compile_bench() {
+  local src=$ROOT
+  if [[ ${BENCH_TREE:-commit} != worktree ]]; then
+    src=$WORK/tree
+    mkdir -p "$src"
+    git -C "$ROOT" archive HEAD src bench | tar -x -C "$src"
+    ln -sfn "$ROOT/node_modules" "$src/node_modules"
+    BENCH_COMMIT=$(git -C "$ROOT" rev-parse --short HEAD)
+  else
+    BENCH_COMMIT="$(git -C "$ROOT" rev-parse --short HEAD)+worktree"
+  fi
   npx tsc --target ES2023 --module NodeNext --moduleResolution NodeNext --strict \
-    --skipLibCheck --types node --resolveJsonModule --rootDir "$ROOT" --outDir "$BUILD" \
-    "$ROOT/bench/handshake/loadgen.ts" "$ROOT/bench/handshake/summarize.ts" \
-    $(ls "$ROOT/bench/handshake/responder-memory.ts" 2>/dev/null) \
-    "$ROOT/src/daemon/styxd-bin.ts" >"$WORK/tsc.log" 2>&1 || {
+    --skipLibCheck --types node --resolveJsonModule --rootDir "$src" --outDir "$BUILD" \
+    "$src/bench/handshake/loadgen.ts" "$src/bench/handshake/summarize.ts" \
+    "$src/bench/handshake/responder-memory.ts" "$src/src/daemon/styxd-bin.ts" \
+    >"$WORK/tsc.log" 2>&1 || {
     echo "bench: tsc reported errors (emitting anyway):" >&2
     head -20 "$WORK/tsc.log" >&2
   }
@@ -34,6 +46,7 @@ compile_bench() {
     echo "bench: the load generator did not compile" >&2
     return 1
   }
+  echo "bench: compiled commit $BENCH_COMMIT" >&2
 }
 
 write_styx_config() {
@@ -154,8 +167,24 @@ wait_for_file() {
   return 1
 }
 
-# Starts one responder in $NS_R; sets RESP_PID. `ip netns exec`, `unshare` and
-# `sh -c exec` all exec, so the PID we get is the responder's own.
+# The PID measured must be the responder itself, not a wrapper that forked it.
+check_comm() {
+  local comm
+  comm=$(cat "/proc/$RESP_PID/comm" 2>/dev/null || true)
+  [[ $comm == "$1" ]] || {
+    echo "bench: PID $RESP_PID is '$comm', not $1" >&2
+    return 1
+  }
+}
+
+# Starts one responder in $NS_R; sets RESP_PID. `ip netns exec`, `setsid` (we
+# are not a process group leader), `nice`, `unshare` and `sh -c exec` all
+# exec, so the PID we get is the responder's own.
+# setsid puts the responder and the load generator each in a session, so an
+# autogroup (sched_autogroup_enabled), of its own: on a machine shared with
+# other work the scheduler then shares the CPU per group, not per thread, and
+# charon's 16 threads do not get more of it than styxd's one. NICE (default 0)
+# applies to both alike.
 start_responder() {
   local which=$1
   case $which in
@@ -164,19 +193,21 @@ start_responder() {
       rm -f "$WORK/styx.sock"
       # STYXD_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=DIR", to see where the time goes.
       # shellcheck disable=SC2086
-      ip netns exec "$NS_R" node ${STYXD_NODE_ARGS:-} "$BUILD/src/daemon/styxd-bin.js" --config "$WORK/styx.yaml" \
+      ip netns exec "$NS_R" setsid nice -n "${NICE:-0}" node ${STYXD_NODE_ARGS:-} "$BUILD/src/daemon/styxd-bin.js" --config "$WORK/styx.yaml" \
         >"$WORK/styxd.log" 2>&1 &
       RESP_PID=$!
       wait_for_file "$WORK/styx.sock" "$RESP_PID" styxd
+      check_comm node
       ;;
     strongswan)
       write_charon_config
       rm -f "$WORK/charon.vici"
       # Its own /run: charon refuses to start when /run/charon.pid exists (docs/lab.md).
-      STRONGSWAN_CONF=$WORK/strongswan.conf ip netns exec "$NS_R" unshare -m sh -c \
+      STRONGSWAN_CONF=$WORK/strongswan.conf ip netns exec "$NS_R" setsid nice -n "${NICE:-0}" unshare -m sh -c \
         'mount -t tmpfs tmpfs /run && exec /usr/lib/ipsec/charon' >"$WORK/charon.out" 2>&1 &
       RESP_PID=$!
       wait_for_file "$WORK/charon.vici" "$RESP_PID" charon
+      check_comm charon
       STRONGSWAN_CONF=$WORK/strongswan.conf ip netns exec "$NS_R" swanctl --load-all --noprompt \
         --file "$WORK/swanctl.conf" --uri "unix://$WORK/charon.vici" >"$WORK/swanctl.out" 2>&1 || {
         echo "bench: swanctl --load-all failed:" >&2
@@ -223,7 +254,7 @@ measure() {
   start_responder "$which" || return 1
   sleep 1
   snmp_before=$(udp_snmp "$NS_R")
-  out=$(ip netns exec "$NS_G" node "$BUILD/bench/handshake/loadgen.js" \
+  out=$(ip netns exec "$NS_G" setsid nice -n "${NICE:-0}" node "$BUILD/bench/handshake/loadgen.js" \
     --target "$RESP_ADDR" --local "$GEN_ADDR" --responder-pid "$RESP_PID" --label "$which" \
     --psk "$PSK" --ike "$IKE_PROPOSAL" --remote-ts "$RESP_TS" \
     ${CHILD_ARGS:-} $LOADGEN_ARGS 2>"$WORK/loadgen-$which.err")

@@ -32,7 +32,7 @@ compile_bench
   printf 'STYXD_NODE_ARGS=%q\n' "${STYXD_NODE_ARGS:-}"
 } >"$WORK/settings.sh"
 
-host="nproc=$(nproc) load=\"$(cut -d' ' -f1-3 /proc/loadavg)\" node=$(node -v)"
+host="commit=$BENCH_COMMIT nproc=$(nproc) load=\"$(cut -d' ' -f1-3 /proc/loadavg)\" node=$(node -v)"
 echo "bench: host $host; booting User-Mode Linux, logs in $WORK" >&2
 # setsid: UML is a group of host processes; on a timeout the whole group goes.
 setsid /usr/bin/linux.uml mem=1G root=/dev/root rootfstype=hostfs rootflags=/ rw quiet \

@@ -25,6 +25,7 @@ compile_bench() {
     mkdir -p "$src"
     git -C "$ROOT" archive HEAD src bench | tar -x -C "$src"
     ln -sfn "$ROOT/node_modules" "$src/node_modules"
+    echo '{ "type": "module" }' >"$src/package.json"
     BENCH_COMMIT=$(git -C "$ROOT" rev-parse --short HEAD)
   else
     BENCH_COMMIT="$(git -C "$ROOT" rev-parse --short HEAD)+worktree"

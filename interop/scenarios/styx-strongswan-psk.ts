@@ -12,7 +12,6 @@ import {
   lanNets,
   styxctl,
   styxDaemon,
-  tsharkClean,
 } from './styx-pair.js';
 
 export interface Suite {
@@ -89,7 +88,6 @@ export function tunnelChecks(styxNs: Gateway, charonNs: Gateway, espListed: RegE
         /out [0-9a-f]{8}, [1-9]\d* bytes, [1-9]\d* packets/,
       ],
     }),
-    tsharkClean,
   ];
 }
 

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
-  user-mode-linux kmod iproute2 iputils-ping tcpdump nftables tshark procps psmisc
+  user-mode-linux kmod iproute2 iputils-ping tcpdump nftables iptables tshark procps psmisc
   strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins
 )
 

@@ -42,6 +42,23 @@ export interface ConnSpec {
     readonly psk?: string;
     readonly children?: readonly ChildSpec[];
   };
+  /**
+   * Extra settings per side and daemon (lifecycle scenarios): lines added under
+   * the connection and under every child, the start action (default none) and
+   * the addresses (default: the gateways' WAN addresses; `%any` for a peer
+   * behind a NAT).
+   */
+  readonly extra?: {
+    readonly [G in Gateway]?: SideExtra;
+  };
+}
+
+export interface SideExtra {
+  readonly conn?: readonly string[];
+  readonly child?: readonly string[];
+  readonly startAction?: string;
+  readonly localAddr?: string;
+  readonly remoteAddr?: string;
 }
 
 const peerOf = (ns: Gateway): Gateway => (ns === 'moon' ? 'sun' : 'moon');
@@ -52,8 +69,9 @@ export function lanNets(family: Family): { moon: string; sun: string } {
 
 function styxConnection(ns: Gateway, c: ConnSpec): string {
   const f = c.family ?? 'v4';
-  const me = ADDR[ns][f];
-  const peer = ADDR[peerOf(ns)][f];
+  const x = c.extra?.[ns];
+  const me = x?.localAddr ?? ADDR[ns][f];
+  const peer = x?.remoteAddr ?? ADDR[peerOf(ns)][f];
   const children = c.styx?.children ?? c.children;
   const myId = c.ids?.[ns] ?? me;
   const peerId = c.ids?.[peerOf(ns)] ?? peer;
@@ -66,7 +84,8 @@ function styxConnection(ns: Gateway, c: ConnSpec): string {
     `    local: { auth: psk, id: "${myId}" }`,
     `    remote: { auth: psk, id: "${peerId}" }`,
     `    psk: { secret: ${c.styx?.psk ?? LAB_PSK} }`,
-    '    start_action: none',
+    `    start_action: ${x?.startAction ?? 'none'}`,
+    ...(x?.conn ?? []).map((l) => `    ${l}`),
     '    children:',
   ];
   for (const ch of children) {
@@ -80,6 +99,7 @@ function styxConnection(ns: Gateway, c: ConnSpec): string {
     lines.push(`        mode: ${ch.mode ?? 'tunnel'}`);
     lines.push(`        ${ch.protocol === 'ah' ? 'ah' : 'esp'}_proposals: [${ch.proposals}]`);
     if (ch.ipcomp) lines.push('        ipcomp: yes');
+    for (const l of x?.child ?? []) lines.push(`        ${l}`);
   }
   return lines.join('\n');
 }
@@ -104,15 +124,17 @@ export function styxYaml(
 
 function charonConnection(ns: Gateway, c: ConnSpec): string {
   const f = c.family ?? 'v4';
-  const me = ADDR[ns][f];
-  const peer = ADDR[peerOf(ns)][f];
+  const x = c.extra?.[ns];
+  const me = x?.localAddr ?? ADDR[ns][f];
+  const peer = x?.remoteAddr ?? ADDR[peerOf(ns)][f];
+  const childExtra = (x?.child ?? []).map((l) => `        ${l}\n`).join('');
   const children = (c.charon?.children ?? c.children)
     .map((ch) => {
       const ts = ch.nets
         ? `        local_ts = ${ch.nets[ns]}\n        remote_ts = ${ch.nets[peerOf(ns)]}\n`
         : '';
       const props = `        ${ch.protocol === 'ah' ? 'ah' : 'esp'}_proposals = ${ch.proposals}\n`;
-      return `      ${ch.name} {\n${ts}${props}        mode = ${ch.mode ?? 'tunnel'}\n        ipcomp = ${ch.ipcomp ? 'yes' : 'no'}\n        start_action = none\n      }`;
+      return `      ${ch.name} {\n${ts}${props}        mode = ${ch.mode ?? 'tunnel'}\n        ipcomp = ${ch.ipcomp ? 'yes' : 'no'}\n        start_action = ${x?.startAction ?? 'none'}\n${childExtra}      }`;
     })
     .join('\n');
   return `  ${c.name} {
@@ -120,7 +142,7 @@ function charonConnection(ns: Gateway, c: ConnSpec): string {
     local_addrs = ${me}
     remote_addrs = ${peer}
     proposals = ${c.charon?.ike ?? c.ike}
-    local {
+${(x?.conn ?? []).map((l) => `    ${l}\n`).join('')}    local {
       auth = psk
       id = ${c.ids?.[ns] ?? me}
     }

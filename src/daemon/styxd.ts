@@ -175,11 +175,21 @@ export async function main(argv: readonly string[]): Promise<number> {
     `styxd started with ${engine.getConnections().length} connection(s); control socket ${d.socket}`,
   );
 
+  // ACQUIRE (trap policies), EXPIRE (rekey, hard expiry) and MAPPING (NAT) go to the engine.
+  kernel.onEvent((ev) => {
+    void engine!
+      .kernelEvent(ev)
+      .catch((e) => logger.error('kernel', `event ${ev.type} failed: ${(e as Error).message}`));
+  });
   for (const c of run.config.connections) {
-    if (
-      (c.startAction === 'start' || c.startAction === 'start+trap') &&
-      engine.getConnections().some((e) => e.name === c.name)
-    ) {
+    if (!engine.getConnections().some((e) => e.name === c.name)) continue;
+    // The manual's Init Type: trap policies first, so no packet leaves unencrypted.
+    if (c.startAction === 'trap' || c.startAction === 'start+trap') {
+      await engine
+        .installTraps(c.name)
+        .catch((e) => logger.error('ike', `cannot trap ${c.name}: ${(e as Error).message}`));
+    }
+    if (c.startAction === 'start' || c.startAction === 'start+trap') {
       void engine
         .initiate(c.name)
         .catch((e) => logger.error('ike', `cannot start ${c.name}: ${(e as Error).message}`));
@@ -195,6 +205,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       // Send the deletes and wait briefly for answers; whatever is left is removed locally.
       await Promise.race([engine!.shutdown(), new Promise((r) => setTimeout(r, 3000))]);
       await engine!.forceCloseAll('daemon stopped');
+      await engine!.uninstallTraps();
       await control.close();
       sockets.close();
       await kernel.close();

@@ -95,9 +95,10 @@ export async function buildChildOffer(
   ctx: EngineContext,
   sa: IkeSa,
   cfg: ChildConnection,
-  opts: { withKe: boolean },
+  /** `reqid`: a rekey keeps the old CHILD_SA's reqid, so its policies stay valid. */
+  opts: { withKe: boolean; reqid?: number },
 ): Promise<ChildOffer> {
-  const child = new ChildSa(cfg, ctx.allocateReqid());
+  const child = new ChildSa(cfg, opts.reqid ?? ctx.allocateReqid());
   await allocateSpis(ctx, sa, child);
   const proposals = cfg.proposals.map((p, i) => ({
     ...p,
@@ -174,7 +175,8 @@ export async function answerChildOffer(
   sa: IkeSa,
   conn: IkeConnection,
   payloads: readonly IkePayload[],
-  opts: { ignoreKe: boolean },
+  /** A rekey (RFC 7296 §2.8) keeps the old CHILD_SA's config and reqid. */
+  opts: { ignoreKe: boolean; reqid?: number; only?: ChildConnection },
 ): Promise<ChildAnswer> {
   const saPayload = findPayload(payloads, 'SA');
   const tsiP = findPayload(payloads, 'TSi');
@@ -190,7 +192,7 @@ export async function answerChildOffer(
   const tsr = selectorsFromWire(tsrP.selectors);
   const offered = proposalsFromWire(saPayload.proposals);
   let tsMatched = false;
-  for (const cfg of conn.children) {
+  for (const cfg of opts.only ? [opts.only] : conn.children) {
     const narrowed = narrowPair(tsi, tsr, remoteSelectors(sa, cfg), localSelectors(sa, cfg));
     if (!narrowed) continue;
     tsMatched = true;
@@ -198,7 +200,7 @@ export async function answerChildOffer(
     if (!chosen || !chosen.spi || chosen.spi.length !== 4) continue;
     const algorithms = childAlgorithms(chosen);
     if (!algorithms) continue;
-    const child = new ChildSa(cfg, ctx.allocateReqid());
+    const child = new ChildSa(cfg, opts.reqid ?? ctx.allocateReqid());
     child.chosen = chosen;
     child.algorithms = algorithms;
     child.localTs = narrowed.tsr;

@@ -55,6 +55,12 @@ export class ChildSa {
   installedAt = 0;
   readonly installedSas: SaId[] = [];
   readonly installedPolicies: PolicyId[] = [];
+  /**
+   * A rekey responder's new outbound SA, held back until the initiator deletes
+   * the old CHILD_SA: the initiator installs its new inbound SA only once our
+   * answer arrives, so sending on the new SA earlier would lose packets.
+   */
+  pendingOutbound: SaSpec | undefined;
 
   constructor(
     readonly config: ChildConnection,
@@ -97,6 +103,8 @@ export interface InstallContext {
   readonly pfsSecret?: Uint8Array;
   /** UDP encapsulation when a NAT was detected (RFC 7296 §2.23, RFC 3948). */
   readonly encap?: { sport: number; dport: number };
+  /** Keep the outbound SA in `pendingOutbound` (a rekey responder, make-before-break). */
+  readonly deferOutbound?: boolean;
 }
 
 function algorithmFields(algs: ChildAlgorithms, encKey: Uint8Array, integKey: Uint8Array) {
@@ -137,8 +145,11 @@ export async function installChildSa(child: ChildSa, ctx: InstallContext): Promi
   // With IPComp the compression SA carries the tunnel and ESP/AH runs in transport
   // mode over it, as the kernel applies templates innermost first.
   const ipsecMode: XfrmMode = compressed ? 'transport' : child.mode;
+  // The soft byte/packet limits make the kernel send EXPIRE, which starts a rekey.
   const lifetime = {
     hardAddSeconds: child.config.lifeSeconds || undefined,
+    softBytes: child.config.rekeyBytes || undefined,
+    softPackets: child.config.rekeyPackets || undefined,
   };
   const encap = ctx.encap
     ? { type: 'espinudp' as const, sport: ctx.encap.sport, dport: ctx.encap.dport }
@@ -176,8 +187,12 @@ export async function installChildSa(child: ChildSa, ctx: InstallContext): Promi
       ...algorithmFields(algs, outKeys[0]!, outKeys[1]!),
       ...(encap ? { encap } : {}),
     };
-    await ctx.kernel.addSa(outbound);
-    child.installedSas.push({ dst: remote, spi: child.spiOut, proto: child.proto, src: local });
+    if (ctx.deferOutbound) {
+      child.pendingOutbound = structuredClone(outbound);
+    } else {
+      await ctx.kernel.addSa(outbound);
+      child.installedSas.push({ dst: remote, spi: child.spiOut, proto: child.proto, src: local });
+    }
     if (compressed) await installIpcompSas(child, ctx);
   } finally {
     for (const k of [keys.encrI, keys.integI, keys.encrR, keys.integR]) k.fill(0);
@@ -286,9 +301,30 @@ function portFields(which: 's' | 'd', ts: TrafficSelector) {
   return {};
 }
 
+/** Installs an outbound SA held back by `deferOutbound`. */
+export async function installPendingOutbound(child: ChildSa, kernel: IpsecKernel): Promise<void> {
+  const spec = child.pendingOutbound;
+  if (!spec) return;
+  child.pendingOutbound = undefined;
+  try {
+    await kernel.addSa(spec);
+    child.installedSas.push({ dst: spec.dst, spi: spec.spi, proto: spec.proto, src: spec.src });
+  } finally {
+    wipeSpec(spec);
+  }
+}
+
+function wipeSpec(spec: SaSpec): void {
+  spec.aead?.key.fill(0);
+  spec.crypt?.key.fill(0);
+  spec.auth?.key.fill(0);
+}
+
 /** Removes the CHILD_SA's policies, then its SAs; missing entries are not errors. */
 export async function removeChildSa(child: ChildSa, kernel: IpsecKernel): Promise<void> {
   child.state = 'deleting';
+  if (child.pendingOutbound) wipeSpec(child.pendingOutbound);
+  child.pendingOutbound = undefined;
   for (const p of child.installedPolicies.splice(0)) {
     await kernel.deletePolicy(p).catch(() => undefined);
   }

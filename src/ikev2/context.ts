@@ -6,6 +6,7 @@
 
 import type { IpsecKernel } from '../kernel/types.js';
 import type { IkePayload } from '../wire/ikev2/index.js';
+import type { ChildSa } from './child-sa.js';
 import type { IkeConnection } from './connection.js';
 import type { IkeSa } from './ike-sa.js';
 import type { EnginePorts } from './ports.js';
@@ -55,4 +56,12 @@ export interface EngineContext {
   sasOf(conn: IkeConnection): IkeSa[];
   /** Called when an IKE_SA becomes established (manager hooks, timers). */
   onEstablished(sa: IkeSa): void;
+  /** Runs `fn` after `ms` in the engine's work queue; cancelled when the SA closes. */
+  schedule(sa: IkeSa, ms: number, fn: () => Promise<void>): void;
+  /** A CHILD_SA was installed: arms its rekey timer. */
+  childInstalled(sa: IkeSa, child: ChildSa): void;
+  /** After a dead peer or a delete by the peer: reconnect, trap policies, or nothing. */
+  afterDown(conn: IkeConnection, action: 'none' | 'start' | 'trap'): Promise<void>;
+  /** Registers an IKE_SA created by an IKE_SA rekey (RFC 7296 §2.18) under its SPI. */
+  adoptSa(sa: IkeSa): void;
 }

@@ -1,7 +1,7 @@
 /**
  * CREATE_CHILD_SA for additional CHILD_SAs (RFC 7296 §1.3.1), with an optional
  * key exchange for perfect forward secrecy: KEYMAT = prf+(SK_d, g^ir | Ni | Nr)
- * (§2.17). Rekeying (§1.3.3, §2.8) builds on this in the lifecycle module.
+ * (§2.17). Rekeys (§1.3.3, §2.8) are routed to child-rekey.ts and ike-rekey.ts.
  */
 
 import { getKe } from '../crypto/registry.js';
@@ -13,9 +13,12 @@ import {
   buildChildOffer,
   releaseSpis,
 } from './child-negotiation.js';
+import { processChildRekeyRequest } from './child-rekey.js';
+import type { ChildSa } from './child-sa.js';
 import type { ChildConnection } from './connection.js';
 import type { EngineContext } from './context.js';
 import { installNegotiatedChild } from './ike-auth.js';
+import { processIkeRekeyRequest } from './ike-rekey.js';
 import type { IkeSa } from './ike-sa.js';
 import { findNotify, findPayload, notify, u16 } from './payloads.js';
 
@@ -71,7 +74,7 @@ export function startCreateChild(ctx: EngineContext, sa: IkeSa, cfg: ChildConnec
   );
 }
 
-/** Responder side of CREATE_CHILD_SA for a new CHILD_SA. */
+/** Responder side of CREATE_CHILD_SA for a new CHILD_SA, or a rekey (RFC 7296 §2.8). */
 export async function processCreateChildRequest(
   ctx: EngineContext,
   sa: IkeSa,
@@ -83,17 +86,40 @@ export async function processCreateChildRequest(
   if (!conn || sa.state !== 'established' || !saPayload || !nonce) {
     return [notify(NotifyType.INVALID_SYNTAX)];
   }
-  if (
-    saPayload.proposals.some((p) => p.protocolId === 1) ||
-    findNotify(payloads, NotifyType.REKEY_SA)
-  ) {
-    // Rekeying is handled by the SA lifecycle, not yet part of this engine.
-    return [notify(NotifyType.NO_ADDITIONAL_SAS)];
+  if (saPayload.proposals.some((p) => p.protocolId === 1)) {
+    return processIkeRekeyRequest(ctx, sa, payloads);
   }
-  const answer = await answerChildOffer(ctx, sa, conn, payloads, { ignoreKe: false });
+  const rekey = findNotify(payloads, NotifyType.REKEY_SA);
+  if (rekey) return processChildRekeyRequest(ctx, sa, payloads, rekey);
+  const out = await answerCreateChild(ctx, sa, payloads, {});
+  return out.payloads;
+}
+
+export interface CreateChildAnswer {
+  readonly payloads: IkePayload[];
+  /** The CHILD_SA installed, and the nonces of the exchange (for rekey collisions). */
+  readonly child?: ChildSa;
+  readonly ni?: Uint8Array;
+  readonly nr?: Uint8Array;
+}
+
+/**
+ * Answers a CREATE_CHILD_SA offer: picks a proposal and selectors, runs the
+ * key exchange when the proposal has one, installs the CHILD_SA. A rekey
+ * passes the old CHILD_SA's reqid and config in `opts`.
+ */
+export async function answerCreateChild(
+  ctx: EngineContext,
+  sa: IkeSa,
+  payloads: IkePayload[],
+  opts: { reqid?: number; only?: ChildConnection; deferOutbound?: boolean },
+): Promise<CreateChildAnswer> {
+  const nonce = findPayload(payloads, 'Nonce')!;
+  const { deferOutbound, ...which } = opts;
+  const answer = await answerChildOffer(ctx, sa, sa.conn!, payloads, { ignoreKe: false, ...which });
   if (!answer.ok) {
     ctx.ports.logger.log('warn', sa.label, `CHILD_SA not established: ${answer.reason}`);
-    return answer.payloads;
+    return { payloads: answer.payloads };
   }
   const child = answer.child;
   const nr = ctx.ports.random(ctx.options.nonceLength);
@@ -104,7 +130,7 @@ export async function processCreateChildRequest(
     const peerKe = findPayload(payloads, 'KE');
     if (!peerKe || peerKe.group !== group) {
       await releaseSpis(ctx, sa, child);
-      return [notify(NotifyType.INVALID_KE_PAYLOAD, u16(group))];
+      return { payloads: [notify(NotifyType.INVALID_KE_PAYLOAD, u16(group))] };
     }
     try {
       const ke = getKe(group)!.respond(ctx.ports.random, peerKe.data);
@@ -112,13 +138,15 @@ export async function processCreateChildRequest(
       extra.push({ kind: 'KE', group, data: ke.publicValue });
     } catch {
       await releaseSpis(ctx, sa, child);
-      return [notify(NotifyType.INVALID_SYNTAX)];
+      return { payloads: [notify(NotifyType.INVALID_SYNTAX)] };
     }
   }
-  await installNegotiatedChild(ctx, sa, child, false, { ni: nonce.nonce, nr }, secret);
+  await installNegotiatedChild(ctx, sa, child, false, { ni: nonce.nonce, nr }, secret, {
+    deferOutbound: deferOutbound === true,
+  });
   secret?.fill(0);
   const response = [...answer.payloads];
   const saIndex = response.findIndex((p) => p.kind === 'SA');
   response.splice(saIndex + 1, 0, ...extra);
-  return response;
+  return { payloads: response, child, ni: nonce.nonce, nr };
 }

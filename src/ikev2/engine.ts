@@ -9,7 +9,7 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import type { IpsecKernel } from '../kernel/types.js';
+import type { IpsecKernel, KernelEvent } from '../kernel/types.js';
 import { isWireError } from '../wire/errors.js';
 import {
   decodeIkeMessage,
@@ -20,7 +20,8 @@ import {
   NotifyType,
   peekIkeHeader,
 } from '../wire/ikev2/index.js';
-import { removeChildSa } from './child-sa.js';
+import { scheduleChildRekey } from './child-rekey.js';
+import { type ChildSa, removeChildSa } from './child-sa.js';
 import type { IkeConnection } from './connection.js';
 import type { EngineContext, EngineOptions, ResponseHandler } from './context.js';
 import { CookieJar } from './cookies.js';
@@ -41,6 +42,10 @@ import {
   processInitResponse,
 } from './ike-sa-init.js';
 import { deleteIkeSa, processInformationalRequest } from './informational.js';
+import { handleKernelEvent } from './kernel-events.js';
+import { noteHeard, startLiveness } from './liveness.js';
+import { followPeerPort, startNatKeepalive } from './nat-keepalive.js';
+import { TrapTable } from './on-demand.js';
 import { notify } from './payloads.js';
 import type { Datagram, Endpoint, EnginePorts } from './ports.js';
 import { STRONGSWAN_RETRANSMIT } from './retransmit.js';
@@ -97,6 +102,8 @@ export class Ikev2Engine implements EngineContext {
   private readonly cookies: CookieJar;
   private work: Promise<void> = Promise.resolve();
   private reqid = 0;
+  /** Trap policies of on-demand connections (on-demand.ts). */
+  readonly traps = new TrapTable(this);
   /** Observers of SA lifecycle events (the connection manager). */
   readonly listeners: {
     established?: (sa: IkeSa) => void;
@@ -134,21 +141,46 @@ export class Ikev2Engine implements EngineContext {
     return this.serial(async () => {
       const conn = this.connections.find((c) => c.name === name);
       if (!conn) throw new Error(`no connection named ${name}`);
-      const remoteAddr = conn.remoteAddrs[0];
-      if (!remoteAddr || !parseAddress(remoteAddr))
-        throw new Error(`connection ${name} has no remote address to initiate to`);
-      const localAddr = conn.localAddrs[0] ?? (remoteAddr.includes(':') ? '::' : '0.0.0.0');
-      const sa = createInitiatorSa(
-        this,
-        conn,
-        { address: localAddr, port: conn.localPort },
-        { address: remoteAddr, port: conn.remotePort },
-      );
-      this.sas.set(spiHex(sa.ourSpi), sa);
-      this.ports.logger.log('info', sa.label, `initiating IKE_SA to ${remoteAddr}`);
-      this.sendInit(sa);
-      return sa;
+      return this.startIkeSa(conn);
     });
+  }
+
+  /** Installs the trap policies of a connection (start_action trap): traffic starts it. */
+  installTraps(name: string): Promise<number> {
+    return this.serial(async () => {
+      const conn = this.connections.find((c) => c.name === name);
+      if (!conn) throw new Error(`no connection named ${name}`);
+      return this.traps.install(conn);
+    });
+  }
+
+  /** Removes trap policies (of one connection, or all on shutdown). */
+  uninstallTraps(name?: string): Promise<void> {
+    return this.serial(() => this.traps.uninstall(name));
+  }
+
+  /** Feeds a kernel event (ACQUIRE, EXPIRE, MAPPING); resolves when handled. */
+  kernelEvent(ev: KernelEvent): Promise<void> {
+    return this.serial(() => handleKernelEvent(this, ev));
+  }
+
+  /** Starts an IKE_SA for `conn`; runs inside the work queue. */
+  startIkeSa(conn: IkeConnection): IkeSa {
+    const name = conn.name;
+    const remoteAddr = conn.remoteAddrs[0];
+    if (!remoteAddr || !parseAddress(remoteAddr))
+      throw new Error(`connection ${name} has no remote address to initiate to`);
+    const localAddr = conn.localAddrs[0] ?? (remoteAddr.includes(':') ? '::' : '0.0.0.0');
+    const sa = createInitiatorSa(
+      this,
+      conn,
+      { address: localAddr, port: conn.localPort },
+      { address: remoteAddr, port: conn.remotePort },
+    );
+    this.sas.set(spiHex(sa.ourSpi), sa);
+    this.ports.logger.log('info', sa.label, `initiating IKE_SA to ${remoteAddr}`);
+    this.sendInit(sa);
+    return sa;
   }
 
   /**
@@ -265,7 +297,36 @@ export class Ikev2Engine implements EngineContext {
     this.responseHandlers.delete(sa);
     sa.wipe();
     this.ports.logger.log('info', sa.label, `IKE_SA closed: ${reason}`);
+    if (sa.conn) await this.traps.restore(sa.conn.name);
     this.listeners.closed?.(sa);
+  }
+
+  schedule(sa: IkeSa, ms: number, fn: () => Promise<void>): void {
+    const t = this.ports.clock.setTimer(ms, () => {
+      sa.timers.delete(t);
+      if (sa.state !== 'closed') void this.serial(fn);
+    });
+    sa.timers.add(t);
+  }
+
+  childInstalled(sa: IkeSa, child: ChildSa): void {
+    scheduleChildRekey(this, sa, child);
+  }
+
+  async afterDown(conn: IkeConnection, action: 'none' | 'start' | 'trap'): Promise<void> {
+    if (action === 'trap') {
+      await this.traps.install(conn);
+      return;
+    }
+    if (action !== 'start') return;
+    // Never a second IKE_SA for the connection (the manual's duplicate tunnels).
+    if (this.sasOf(conn).some((o) => o.state !== 'deleting')) return;
+    const current = this.connections.find((c) => c.name === conn.name);
+    if (current) this.startIkeSa(current);
+  }
+
+  adoptSa(sa: IkeSa): void {
+    this.sas.set(spiHex(sa.ourSpi), sa);
   }
 
   allocateReqid(): number {
@@ -287,6 +348,8 @@ export class Ikev2Engine implements EngineContext {
       `IKE_SA established between ${sa.local.address}[${sa.local.port}] and ${sa.remote.address}[${sa.remote.port}]`,
     );
     this.listeners.established?.(sa);
+    startLiveness(this, sa);
+    startNatKeepalive(this, sa);
     if (sa.role === 'initiator' && sa.conn) {
       // The first CHILD_SA rides in IKE_AUTH; the others follow with CREATE_CHILD_SA.
       for (const cfg of sa.conn.children.slice(1)) startCreateChild(this, sa, cfg);
@@ -485,9 +548,12 @@ export class Ikev2Engine implements EngineContext {
     out.timer?.cancel();
     sa.outstanding = undefined;
     sa.nextRequestId = out.messageId + 1;
+    noteHeard(this, sa);
     const handler = this.responseHandlers.get(sa);
     this.responseHandlers.delete(sa);
+    const portBefore = sa.remote.port;
     this.followNatMapping(sa, d);
+    if (sa.remote.port !== portBefore) await followPeerPort(this, sa, sa.remote);
     try {
       if (handler) await handler.onResponse(opened);
     } catch (e) {
@@ -531,8 +597,17 @@ export class Ikev2Engine implements EngineContext {
       throw e;
     }
     if (!payloads) return;
+    noteHeard(this, sa);
     // RFC 7296 §2.11: a response goes back to where its request came from.
+    const portBefore = sa.remote.port;
     this.answerFromRequestEndpoints(sa, d);
+    // A NAT that changed its mapping: the ESP-in-UDP SAs follow (RFC 7296 §2.23).
+    if (
+      (sa.natLocal || sa.natRemote) &&
+      sa.state === 'established' &&
+      sa.remote.port !== portBefore
+    )
+      await followPeerPort(this, sa, sa.remote);
     await this.dispatchRequest(sa, msg.header.exchangeType, id, payloads);
   }
 
@@ -597,7 +672,13 @@ export class Ikev2Engine implements EngineContext {
       response = [notify(NotifyType.TEMPORARY_FAILURE)];
     }
     sendResponse(this, sa, exchangeType, id, response);
-    if (close) await this.closeSa(sa, close);
+    if (close) {
+      const conn = sa.conn;
+      await this.closeSa(sa, close);
+      // The manual's Close Action: what follows a delete by the peer.
+      if (conn && close === 'deleted by peer')
+        await this.afterDown(conn, conn.closeAction ?? 'none');
+    }
   }
 
   /**

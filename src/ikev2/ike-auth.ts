@@ -64,6 +64,7 @@ export async function installNegotiatedChild(
   weInitiated: boolean,
   nonces: { ni: Uint8Array; nr: Uint8Array },
   pfsSecret?: Uint8Array,
+  opts: { deferOutbound?: boolean } = {},
 ): Promise<void> {
   const encap = natEncap(sa);
   await installChildSa(child, {
@@ -77,9 +78,11 @@ export async function installNegotiatedChild(
     remote: sa.remote,
     ...(pfsSecret ? { pfsSecret } : {}),
     ...(encap ? { encap } : {}),
+    ...(opts.deferOutbound ? { deferOutbound: true } : {}),
   });
   child.installedAt = ctx.ports.clock.now();
   sa.children.push(child);
+  ctx.childInstalled(sa, child);
   ctx.ports.logger.log(
     'info',
     sa.label,

@@ -4,7 +4,8 @@
  * liveness checks (§2.4).
  */
 
-import { ExchangeType, type IkePayload, ProtocolId } from '../wire/ikev2/index.js';
+import { ExchangeType, type IkePayload, NotifyType, ProtocolId } from '../wire/ikev2/index.js';
+import { beforeChildRemoved } from './child-rekey.js';
 import { type ChildSa, removeChildSa } from './child-sa.js';
 import type { EngineContext } from './context.js';
 import type { IkeSa } from './ike-sa.js';
@@ -24,6 +25,10 @@ export async function processInformationalRequest(
   payloads: IkePayload[],
 ): Promise<InformationalResult> {
   const response: IkePayload[] = [];
+  if (payloads.some((p) => p.kind === 'N' && p.notifyType === NotifyType.AUTHENTICATION_FAILED)) {
+    // RFC 7296 §2.21.2: the initiator refused our authentication after IKE_AUTH.
+    return { payloads: [], close: 'peer refused our authentication (AUTHENTICATION_FAILED)' };
+  }
   for (const p of payloads) {
     if (p.kind !== 'D') continue;
     if (p.protocolId === ProtocolId.IKE) {
@@ -48,9 +53,11 @@ export async function processInformationalRequest(
 }
 
 export async function dropChild(ctx: EngineContext, sa: IkeSa, child: ChildSa, reason: string) {
-  await removeChildSa(child, ctx.kernel);
+  if (child.state === 'deleted') return;
+  await beforeChildRemoved(ctx, sa, child);
   const i = sa.children.indexOf(child);
   if (i >= 0) sa.children.splice(i, 1);
+  await removeChildSa(child, ctx.kernel);
   ctx.ports.logger.log(
     'info',
     sa.label,

@@ -24,6 +24,8 @@ export interface Datagram {
 export interface NetworkPort {
   /** Sends an IKE message (without the non-ESP marker; the socket adds it on 4500). */
   send(data: Uint8Array, local: Endpoint, remote: Endpoint): void;
+  /** Sends a NAT-T keepalive (RFC 3948 §2.3: one octet 0xFF, no marker) on the NAT-T port. */
+  sendNatKeepalive?(local: Endpoint, remote: Endpoint): void;
 }
 
 export interface TimerHandle {

@@ -113,6 +113,11 @@ function engineChild(c: ChildConfig): ChildConnection {
     rekeySeconds: Math.round(c.rekeyTimeMs / 1000),
     lifeSeconds: Math.round(c.lifeTimeMs / 1000),
     replayWindow: 32,
+    rekeyJitterSeconds: Math.round(c.randTimeMs / 1000),
+    rekeyBytes: c.rekeyBytes,
+    rekeyPackets: c.rekeyPackets,
+    startAction: c.startAction,
+    closeAction: c.closeAction,
   };
 }
 
@@ -139,6 +144,13 @@ export function engineConnection(c: ConnectionConfig): IkeConnection {
     fragmentSize: 1280,
     rekeySeconds: Math.round(c.rekeyTimeMs / 1000),
     dpdDelaySeconds: Math.round(c.dpd.delayMs / 1000),
+    dpdTimeoutSeconds: Math.round(c.dpd.timeoutMs / 1000),
+    dpdAction: c.dpd.action,
+    rekey: c.rekey,
+    rekeyJitterSeconds: Math.round(c.randTimeMs / 1000),
+    startAction: c.startAction,
+    closeAction: c.closeAction,
+    forceEncap: c.natTraversal === 'force',
   };
 }
 

@@ -1,0 +1,273 @@
+// Styx against strongSwan over the life of a tunnel: CHILD_SA rekeys under a
+// 10 ms ping with no packet lost (Styx rekeying, strongSwan rekeying, both at
+// once), dead peer detection with the peer cut off, on-demand tunnels started
+// by a ping, and the manual's two recommended combinations of Init Type, DPD
+// Action and Close Action.
+import type { TextExpectation } from '../runner/expect.js';
+import type { Scenario, Step } from '../runner/scenario.js';
+import { ADDR } from '../runner/topologies.js';
+import {
+  type ConnSpec,
+  charonDaemon,
+  type Gateway,
+  lanNets,
+  type SideExtra,
+  styxctl,
+  styxDaemon,
+} from './styx-pair.js';
+
+function conn(extra: ConnSpec['extra'] = {}): ConnSpec {
+  return {
+    name: 'gw',
+    ike: 'aes256gcm16-prfsha256-x25519',
+    children: [{ name: 'net', proposals: 'aes256gcm16', nets: lanNets('v4') }],
+    extra,
+  };
+}
+
+/** Styx: CHILD_SA rekey every ~6 s (hard life 20 s). */
+const STYX_FAST_REKEY: SideExtra = { child: ['rekey_time: 6s', 'life_time: 20s', 'rand_time: 1s'] };
+/** strongSwan: CHILD_SA rekey every ~6 s. */
+const CHARON_FAST_REKEY: SideExtra = {
+  child: ['rekey_time = 6s', 'life_time = 20s', 'rand_time = 1s'],
+};
+
+/** alice pings bob every 10 ms for `seconds`; not one reply may be missing. */
+function pingWithoutLoss(seconds: number): Step {
+  return {
+    do: 'exec',
+    ns: 'alice',
+    argv: ['ping', '-q', '-n', '-c', String(seconds * 100), '-i', '0.01', '-W', '2', ADDR.bob.v4],
+    expect: { match: [/ 0% packet loss/] },
+  };
+}
+
+const styxLog = (ns: Gateway, expect: TextExpectation, timeoutMs = 30_000): Step => ({
+  do: 'daemon-output',
+  name: `styxd-${ns}`,
+  expect,
+  timeoutMs,
+});
+
+/** strongSwan holds exactly one IKE_SA and one CHILD_SA for the tunnel. */
+const charonHoldsOne = (ns: Gateway): Step => ({
+  do: 'swanctl',
+  ns,
+  args: ['--list-sas'],
+  expect: {
+    count: [
+      { pattern: /gw: #\d+, ESTABLISHED, IKEv2/, min: 1, max: 1 },
+      { pattern: /net: #\d+, reqid \d+, INSTALLED, TUNNEL/, min: 1, max: 1 },
+    ],
+  },
+});
+
+/** Styx's kernel holds two ESP SAs (one per direction) once rekeys settled. */
+const twoEspSas = (ns: Gateway): Step => ({
+  do: 'xfrm',
+  ns,
+  show: 'state',
+  expect: { count: [{ pattern: /^src .* proto esp /, min: 2, max: 2 }] },
+});
+
+const settle: Step = { do: 'sleep', ms: 1500 };
+
+function linkToSun(up: boolean): Step {
+  return { do: 'exec', ns: 'wan', argv: ['ip', 'link', 'set', 'sun', up ? 'up' : 'down'] };
+}
+
+const childRekeyInitiator: Scenario = {
+  name: 'styx-initiator-child-rekey',
+  summary:
+    'Styx on moon initiates and rekeys the CHILD_SA every ~6 s while alice pings bob every 10 ms: three rekeys, 0 packets lost',
+  topology: 'net2net',
+  daemons: [charonDaemon('sun', [conn()]), styxDaemon('moon', [conn({ moon: STYX_FAST_REKEY })])],
+  steps: [
+    styxctl('moon', ['up', 'gw'], { match: [/established/] }),
+    pingWithoutLoss(20),
+    styxLog('moon', { count: [{ pattern: /CHILD_SA net\{\d+\} rekeyed to/, min: 3 }] }),
+    settle,
+    charonHoldsOne('sun'),
+    twoEspSas('moon'),
+    styxctl('moon', ['down', 'gw']),
+  ],
+  timeoutMs: 120_000,
+};
+
+const childRekeyResponder: Scenario = {
+  name: 'styx-responder-child-rekey',
+  summary:
+    'strongSwan on moon initiates and rekeys the CHILD_SA every ~6 s; Styx on sun answers the rekeys (new outbound SA only after the old is deleted): 0 of 2000 pings lost',
+  topology: 'net2net',
+  daemons: [charonDaemon('moon', [conn({ moon: CHARON_FAST_REKEY })]), styxDaemon('sun', [conn()])],
+  steps: [
+    { do: 'swanctl', ns: 'moon', args: ['--initiate', '--child', 'net', '--timeout', '30'] },
+    pingWithoutLoss(20),
+    styxLog('sun', { count: [{ pattern: /rekeyed by peer to/, min: 3 }] }),
+    settle,
+    charonHoldsOne('moon'),
+    twoEspSas('sun'),
+    { do: 'swanctl', ns: 'moon', args: ['--terminate', '--ike', 'gw', '--timeout', '20'] },
+  ],
+  timeoutMs: 120_000,
+};
+
+const childRekeyCollision: Scenario = {
+  name: 'styx-child-rekey-collision',
+  summary:
+    'Styx and strongSwan both rekey the CHILD_SA every 6 s without jitter: rekeys meet, one CHILD_SA remains on each side, 0 pings lost',
+  topology: 'net2net',
+  daemons: [
+    charonDaemon('sun', [
+      conn({ sun: { child: ['rekey_time = 6s', 'life_time = 20s', 'rand_time = 0s'] } }),
+    ]),
+    styxDaemon('moon', [
+      conn({ moon: { child: ['rekey_time: 6s', 'life_time: 20s', 'rand_time: 0s'] } }),
+    ]),
+  ],
+  steps: [
+    styxctl('moon', ['up', 'gw'], { match: [/established/] }),
+    pingWithoutLoss(20),
+    settle,
+    charonHoldsOne('sun'),
+    twoEspSas('moon'),
+    styxctl('moon', ['status'], {
+      count: [{ pattern: /net: #\d+, reqid \d+, INSTALLED, TUNNEL/, min: 1, max: 1 }],
+    }),
+    styxctl('moon', ['down', 'gw']),
+  ],
+  timeoutMs: 120_000,
+};
+
+/**
+ * The manual's first combination: Init Type start, DPD Action restart, Close
+ * Action none. sun is cut off: Styx declares it dead within delay + timeout
+ * (2 s + 6 s), restarts, and once sun is back the new IKE_SA (with
+ * INITIAL_CONTACT) replaces strongSwan's stale one.
+ */
+const dpdRestart: Scenario = {
+  name: 'styx-initiator-dpd-restart',
+  summary:
+    "manual combination 1 (start, DPD restart, close none): sun is cut off, Styx detects it within delay + timeout and reconnects once sun is back; strongSwan's stale IKE_SA goes (INITIAL_CONTACT)",
+  topology: 'net2net',
+  daemons: [
+    charonDaemon('sun', [conn()]),
+    styxDaemon('moon', [
+      conn({
+        moon: {
+          startAction: 'start',
+          conn: ['dpd: { delay: 2s, timeout: 6s, action: restart }', 'close_action: none'],
+        },
+      }),
+    ]),
+  ],
+  steps: [
+    styxLog('moon', { match: [/CHILD_SA net\{\d+\} established/] }),
+    { do: 'ping', from: 'alice', to: ADDR.bob.v4, count: 2, expect: 'reply' },
+    linkToSun(false),
+    styxLog('moon', { match: [/peer did not answer the liveness check: dead/] }, 12_000),
+    linkToSun(true),
+    styxLog('moon', { count: [{ pattern: /CHILD_SA net\{\d+\} established/, min: 2 }] }, 40_000),
+    { do: 'ping', from: 'alice', to: ADDR.bob.v4, count: 3, expect: 'reply' },
+    settle,
+    charonHoldsOne('sun'),
+    styxctl('moon', ['down', 'gw']),
+  ],
+  timeoutMs: 120_000,
+};
+
+const dpdClearResponder: Scenario = {
+  name: 'styx-responder-dpd-clear',
+  summary:
+    'strongSwan on moon initiates; Styx on sun with DPD (1 s, timeout 4 s, action clear) finds moon cut off and removes everything',
+  topology: 'net2net',
+  daemons: [
+    charonDaemon('moon', [conn()]),
+    styxDaemon('sun', [
+      conn({ sun: { conn: ['dpd: { delay: 1s, timeout: 4s, action: clear }'] } }),
+    ]),
+  ],
+  steps: [
+    { do: 'swanctl', ns: 'moon', args: ['--initiate', '--child', 'net', '--timeout', '30'] },
+    { do: 'ping', from: 'alice', to: ADDR.bob.v4, count: 2, expect: 'reply' },
+    { do: 'exec', ns: 'wan', argv: ['ip', 'link', 'set', 'moon', 'down'] },
+    styxLog('sun', { match: [/IKE_SA closed: peer is dead \(DPD\)/] }, 10_000),
+    { do: 'xfrm', ns: 'sun', show: 'state', expect: { noMatch: [/proto esp/] } },
+    { do: 'exec', ns: 'wan', argv: ['ip', 'link', 'set', 'moon', 'up'] },
+    {
+      do: 'swanctl',
+      ns: 'moon',
+      args: ['--terminate', '--ike', 'gw', '--force', '--timeout', '5'],
+    },
+  ],
+  timeoutMs: 90_000,
+};
+
+/**
+ * The manual's second combination: Init Type on demand (trap), DPD Action
+ * none, Close Action none. alice's ping starts the tunnel; when strongSwan
+ * deletes it, the trap policies are back and the next ping starts it again.
+ */
+const onDemand: Scenario = {
+  name: 'styx-initiator-trap',
+  summary:
+    'manual combination 2 (trap, DPD clear, close none): a ping from alice starts the tunnel through the ACQUIRE of a trap policy; after strongSwan deletes it, the next ping starts it again',
+  topology: 'net2net',
+  daemons: [
+    charonDaemon('sun', [conn()]),
+    styxDaemon('moon', [
+      conn({
+        moon: {
+          startAction: 'trap',
+          conn: ['dpd: { delay: 10s, timeout: 30s, action: clear }', 'close_action: none'],
+        },
+      }),
+    ]),
+  ],
+  steps: [
+    styxLog('moon', { match: [/trap policies installed/] }),
+    {
+      do: 'xfrm',
+      ns: 'moon',
+      show: 'policy',
+      expect: { match: [/dir out/, /tmpl src 192\.0\.2\.1 dst 192\.0\.2\.2/] },
+    },
+    // The first packets are held by the kernel while the tunnel comes up.
+    {
+      do: 'exec',
+      ns: 'alice',
+      argv: ['ping', '-c', '8', '-i', '0.5', '-W', '2', ADDR.bob.v4],
+      expect: { match: [/ [1-8] received/] },
+    },
+    styxLog('moon', { match: [/ACQUIRE for/, /CHILD_SA net\{\d+\} established/] }),
+    charonHoldsOne('sun'),
+    { do: 'ping', from: 'alice', to: ADDR.bob.v4, count: 3, expect: 'reply' },
+    { do: 'swanctl', ns: 'sun', args: ['--terminate', '--ike', 'gw', '--timeout', '20'] },
+    styxLog('moon', { match: [/IKE_SA closed: deleted by peer/] }),
+    {
+      do: 'xfrm',
+      ns: 'moon',
+      show: 'policy',
+      expect: { match: [/dir out/], noMatch: [/dir fwd/] },
+    },
+    {
+      do: 'exec',
+      ns: 'alice',
+      argv: ['ping', '-c', '8', '-i', '0.5', '-W', '2', ADDR.bob.v4],
+      expect: { match: [/ [1-8] received/] },
+    },
+    styxLog('moon', { count: [{ pattern: /CHILD_SA net\{\d+\} established/, min: 2 }] }),
+    charonHoldsOne('sun'),
+    styxctl('moon', ['down', 'gw']),
+  ],
+  timeoutMs: 120_000,
+};
+
+export const STYX_LIFECYCLE_SCENARIOS: readonly Scenario[] = [
+  childRekeyInitiator,
+  childRekeyResponder,
+  childRekeyCollision,
+  dpdRestart,
+  dpdClearResponder,
+  onDemand,
+];

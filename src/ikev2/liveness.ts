@@ -1,0 +1,100 @@
+/**
+ * Dead peer detection (RFC 7296 §2.4): when nothing authenticated arrived from
+ * the peer for the DPD delay, an empty INFORMATIONAL request asks whether it
+ * is alive; no answer within the DPD timeout means it is dead, and the
+ * configured action follows (restart, trap policies back in place, or clear).
+ *
+ * What counts as hearing from the peer: any authenticated IKE message, and
+ * ESP (or AH) arriving on a CHILD_SA's inbound SA, which the kernel's byte
+ * counter shows (strongSwan reads the SA's use time for the same purpose).
+ */
+
+import { ExchangeType } from '../wire/ikev2/index.js';
+import type { ChildSa } from './child-sa.js';
+import type { DpdAction } from './connection.js';
+import type { EngineContext } from './context.js';
+import type { IkeSa } from './ike-sa.js';
+
+/** strongSwan's and the manual's defaults. */
+export const DEFAULT_DPD_TIMEOUT_SECONDS = 30;
+
+const lastHeard = new WeakMap<IkeSa, number>();
+const inboundBytes = new WeakMap<ChildSa, number>();
+const checking = new WeakSet<IkeSa>();
+
+/** Something authenticated arrived from the peer of `sa`. */
+export function noteHeard(ctx: EngineContext, sa: IkeSa): void {
+  lastHeard.set(sa, ctx.ports.clock.now());
+}
+
+/** When the peer of `sa` was last heard from (its establishment if never since). */
+export function lastHeardAt(sa: IkeSa): number {
+  return lastHeard.get(sa) ?? sa.establishedAt;
+}
+
+/** Arms the first liveness check of a newly established IKE_SA. */
+export function startLiveness(ctx: EngineContext, sa: IkeSa): void {
+  const delay = (sa.conn?.dpdDelaySeconds ?? 0) * 1000;
+  if (delay <= 0) return;
+  ctx.schedule(sa, delay, () => checkLiveness(ctx, sa));
+}
+
+/** Maps the DPD action to what happens after the IKE_SA is gone. */
+export function dpdFollowUp(action: DpdAction | undefined): 'none' | 'start' | 'trap' {
+  return action === 'restart' ? 'start' : action === 'trap' ? 'trap' : 'none';
+}
+
+async function espArrived(ctx: EngineContext, sa: IkeSa): Promise<boolean> {
+  let moved = false;
+  for (const child of sa.children) {
+    const id = child.installedSas[0];
+    if (!id) continue;
+    const bytes = await ctx.kernel
+      .getSa(id)
+      .then((info) => info.counters.bytes)
+      .catch(() => undefined);
+    if (bytes === undefined) continue;
+    if (bytes > (inboundBytes.get(child) ?? 0)) moved = true;
+    inboundBytes.set(child, bytes);
+  }
+  return moved;
+}
+
+async function checkLiveness(ctx: EngineContext, sa: IkeSa): Promise<void> {
+  const conn = sa.conn;
+  if (!conn || sa.state !== 'established' || checking.has(sa)) return;
+  const delay = conn.dpdDelaySeconds * 1000;
+  const now = ctx.ports.clock.now();
+  if (await espArrived(ctx, sa)) noteHeard(ctx, sa);
+  const quietFor = now - lastHeardAt(sa);
+  if (quietFor < delay) {
+    ctx.schedule(sa, delay - quietFor, () => checkLiveness(ctx, sa));
+    return;
+  }
+  checking.add(sa);
+  ctx.ports.logger.log('debug', sa.label, 'sending DPD (liveness check)');
+  ctx.queueRequest(
+    sa,
+    ExchangeType.INFORMATIONAL,
+    () => [],
+    async () => {
+      checking.delete(sa);
+      noteHeard(ctx, sa);
+      ctx.schedule(sa, delay, () => checkLiveness(ctx, sa));
+    },
+    () => peerDead(ctx, sa),
+  );
+  const timeout = (conn.dpdTimeoutSeconds ?? DEFAULT_DPD_TIMEOUT_SECONDS) * 1000;
+  ctx.schedule(sa, timeout, async () => {
+    if (checking.has(sa)) await peerDead(ctx, sa);
+  });
+}
+
+async function peerDead(ctx: EngineContext, sa: IkeSa): Promise<void> {
+  const conn = sa.conn;
+  if (sa.state === 'closed' || !conn) return;
+  checking.delete(sa);
+  ctx.ports.logger.log('info', sa.label, 'peer did not answer the liveness check: dead');
+  await ctx.closeSa(sa, 'peer is dead (DPD)');
+  await ctx.afterDown(conn, dpdFollowUp(conn.dpdAction));
+}

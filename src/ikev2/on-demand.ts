@@ -1,0 +1,154 @@
+/**
+ * On-demand tunnels (the manual's Init Type "On Demand", strongSwan's trap
+ * policies): for each configured child an outbound policy whose template has
+ * no SA yet, so the kernel holds the first packet and sends ACQUIRE instead
+ * of letting it leave unencrypted. The ACQUIRE starts the tunnel.
+ *
+ * A CHILD_SA installs policies with the same selectors, which replace the trap
+ * ones in the kernel (XFRM keys policies by selector and direction); when the
+ * CHILD_SA goes, the trap policies are put back.
+ */
+
+import type { AcquireEvent, PolicyId, PolicySpec } from '../kernel/types.js';
+import type { ChildConnection, IkeConnection } from './connection.js';
+import type { EngineContext } from './context.js';
+import {
+  formatAddress,
+  parseAddress,
+  rangeToPrefixes,
+  selectorForHost,
+  type TrafficSelector,
+} from './traffic-selectors.js';
+
+/** The priority CHILD_SA policies use (child-sa.ts), so that they replace the trap. */
+const TRAP_PRIORITY = 1000;
+
+interface Trap {
+  readonly conn: IkeConnection;
+  readonly child: ChildConnection;
+  readonly reqid: number;
+  readonly specs: readonly PolicySpec[];
+}
+
+/** Does the configuration ask for trap policies (start_action trap or start+trap)? */
+export function wantsTraps(conn: IkeConnection): boolean {
+  return conn.startAction === 'trap' || conn.startAction === 'start+trap';
+}
+
+function selectorsOr(list: readonly TrafficSelector[], address: string): TrafficSelector[] {
+  if (list.length > 0) return [...list];
+  const a = parseAddress(address);
+  return a ? [selectorForHost(a.bytes)] : [];
+}
+
+function trapSpecs(conn: IkeConnection, child: ChildConnection, reqid: number): PolicySpec[] {
+  const local = conn.localAddrs[0];
+  const remote = conn.remoteAddrs[0];
+  if (!local || !remote || !parseAddress(local) || !parseAddress(remote)) return [];
+  const specs: PolicySpec[] = [];
+  for (const lts of selectorsOr(child.localTs, local)) {
+    for (const rts of selectorsOr(child.remoteTs, remote)) {
+      if (lts.family !== rts.family) continue;
+      const proto = lts.protocol || rts.protocol;
+      for (const lp of rangeToPrefixes(lts)) {
+        for (const rp of rangeToPrefixes(rts)) {
+          specs.push({
+            selector: {
+              src: formatAddress(lp.address),
+              srcPrefixLen: lp.prefixLen,
+              dst: formatAddress(rp.address),
+              dstPrefixLen: rp.prefixLen,
+              ...(proto ? { proto } : {}),
+            },
+            dir: 'out',
+            priority: TRAP_PRIORITY,
+            templates: [
+              {
+                ...(child.mode === 'tunnel' ? { src: local, dst: remote } : {}),
+                proto: child.protocol,
+                mode: child.mode,
+                reqid,
+              },
+            ],
+          });
+        }
+      }
+    }
+  }
+  return specs;
+}
+
+/** The trap policies of every connection that asked for them. */
+export class TrapTable {
+  private readonly traps = new Map<string, Trap[]>();
+
+  constructor(private readonly ctx: EngineContext) {}
+
+  has(connName: string): boolean {
+    return this.traps.has(connName);
+  }
+
+  /** Installs trap policies for every child of `conn` (idempotent). */
+  async install(conn: IkeConnection): Promise<number> {
+    if (this.traps.has(conn.name)) return this.traps.get(conn.name)!.length;
+    const list: Trap[] = conn.children.map((child) => {
+      const reqid = this.ctx.allocateReqid();
+      return { conn, child, reqid, specs: trapSpecs(conn, child, reqid) };
+    });
+    this.traps.set(conn.name, list);
+    for (const t of list) for (const spec of t.specs) await this.ctx.kernel.updatePolicy(spec);
+    this.ctx.ports.logger.log('info', conn.name, `trap policies installed for ${conn.name}`);
+    return list.length;
+  }
+
+  /** Puts the trap policies of `connName` back (after its CHILD_SAs went), if it has any. */
+  async restore(connName: string): Promise<void> {
+    const list = this.traps.get(connName);
+    if (!list) return;
+    const installed = await this.ctx.kernel.listPolicies().catch(() => []);
+    for (const t of list) {
+      for (const spec of t.specs) {
+        const present = installed.some(
+          (p) => p.dir === 'out' && sameSelector(p.selector, spec.selector),
+        );
+        if (!present) await this.ctx.kernel.updatePolicy(spec).catch(() => undefined);
+      }
+    }
+  }
+
+  /** Removes the trap policies of a connection (or of all). */
+  async uninstall(connName?: string): Promise<void> {
+    for (const [name, list] of [...this.traps]) {
+      if (connName !== undefined && name !== connName) continue;
+      this.traps.delete(name);
+      for (const t of list) {
+        for (const spec of t.specs) {
+          const id: PolicyId = { selector: spec.selector, dir: spec.dir };
+          const cur = await this.ctx.kernel.getPolicy(id).catch(() => undefined);
+          // Only ours: a CHILD_SA may have replaced it (its reqid differs).
+          if (cur?.templates[0]?.reqid === t.reqid)
+            await this.ctx.kernel.deletePolicy(id).catch(() => undefined);
+        }
+      }
+    }
+  }
+
+  /** The trap an ACQUIRE belongs to (by reqid), if any. */
+  match(ev: AcquireEvent): { conn: IkeConnection; child: ChildConnection } | undefined {
+    for (const list of this.traps.values()) {
+      const t = list.find((x) => x.reqid === ev.reqid);
+      if (t) return { conn: t.conn, child: t.child };
+    }
+    return undefined;
+  }
+}
+
+function sameSelector(a: PolicySpec['selector'], b: PolicySpec['selector']): boolean {
+  return (
+    a.src === b.src &&
+    a.dst === b.dst &&
+    (a.srcPrefixLen ?? 32) === (b.srcPrefixLen ?? 32) &&
+    (a.dstPrefixLen ?? 32) === (b.dstPrefixLen ?? 32) &&
+    (a.proto ?? 0) === (b.proto ?? 0)
+  );
+}

@@ -48,7 +48,7 @@ export class SimWorld implements HostObserver {
   readonly errors: Violation[] = [];
   readonly closes = new Map<string, CloseRecord>();
   readonly restarts = new Map<string, number[]>();
-  /** Connections each gateway established as initiator since it last booted (with INITIAL_CONTACT). */
+  /** Connections each gateway initiated with INITIAL_CONTACT since it last booted. */
   readonly initiatedSinceBoot = new Map<string, Set<string>>();
   readonly intents = new Map<
     string,
@@ -192,7 +192,11 @@ export class SimWorld implements HostObserver {
 
   established(host: SimHost, sa: IkeSa): void {
     // The engine creates the connection's further CHILD_SAs itself after IKE_AUTH.
-    if (sa.role === 'initiator' && sa.conn)
+    // The engine sends INITIAL_CONTACT when it holds no other established IKE_SA of the connection.
+    const alone = !host
+      .sas()
+      .some((o) => o !== sa && o.conn === sa.conn && o.state === 'established');
+    if (sa.role === 'initiator' && sa.conn && alone)
       this.initiatedSinceBoot.get(host.name)?.add(sa.conn.name);
     this.log.add(host.name, `listener: IKE_SA ${sa.label} established (${sa.role})`);
   }

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # npm run lab [-- PATTERN]: runs the lab scenarios whose name matches PATTERN (a
-# regular expression; all when absent) inside one User-Mode Linux boot, prints a
-# line per scenario and "N passed, N failed", and exits non-zero on any failure.
-# See docs/lab.md.
+# regular expression; all when absent) inside User-Mode Linux (LAB_JOBS boots in
+# parallel, one per CPU by default), prints a line per scenario and
+# "N passed, N failed", and exits non-zero on any failure. See docs/lab.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 PATTERN=${1:-}
 # Wall-clock bound for the whole boot; each scenario has its own, smaller one.
-LAB_TIMEOUT=${LAB_TIMEOUT:-900}
+LAB_TIMEOUT=${LAB_TIMEOUT:-1200}
 
 if [[ ! -x /usr/bin/linux.uml ]]; then
   echo "lab: /usr/bin/linux.uml is missing (run scripts/setup.sh)" >&2
@@ -47,50 +47,81 @@ fi
 mkdir -p "$RUN"
 node -e 'require("fs").writeFileSync(process.argv[1], JSON.stringify({ pattern: process.argv[2] }))' \
   "$RUN/run.json" "$PATTERN"
-: >"$RUN/results.txt"
-echo "lab: booting User-Mode Linux, logs in $RUN"
 
-# setsid: UML runs as a group of host processes; on a timeout the whole group
-# is killed so that none is left behind. stdin from /dev/null: CI has no TTY.
-setsid /usr/bin/linux.uml mem=1G root=/dev/root rootfstype=hostfs rootflags=/ rw quiet \
-  init="$ROOT/interop/uml-init.sh" con=null con0=fd:0,fd:1 \
-  STYX_LAB_RUN="$RUN" STYX_LAB_ROOT="$ROOT" STYX_LAB_BUILD="$BUILD" STYX_LAB_KEEP="${STYX_LAB_KEEP:-}" \
-  </dev/null >"$RUN/console.log" 2>&1 &
-uml=$!
-# Interrupted (Ctrl-C, CI cancel): take UML down with us.
-trap 'kill -KILL -- "-$uml" 2>/dev/null; rm -rf "$BUILD"; exit 130' INT TERM
-tail -n +1 -F --pid="$uml" "$RUN/results.txt" 2>/dev/null &
+# UML has one virtual CPU: with more host CPUs, boot several and give each
+# every JOBS-th scenario. Each boot has its own results, runner log, init
+# status and console files (suffix -<shard>).
+JOBS=${LAB_JOBS:-$(nproc)}
+((JOBS > 4)) && JOBS=4
+((JOBS < 1)) && JOBS=1
+echo "lab: booting $JOBS User-Mode Linux instance(s), logs in $RUN"
+
+umls=()
+tailer=
+for ((shard = 0; shard < JOBS; shard++)); do
+  : >"$RUN/results-$shard.txt"
+  # setsid: each UML runs as a group of host processes; on a timeout or an
+  # interrupt the whole group is killed so that none is left behind. stdin from
+  # /dev/null: CI has no TTY.
+  setsid /usr/bin/linux.uml mem=1G root=/dev/root rootfstype=hostfs rootflags=/ rw quiet \
+    init="$ROOT/interop/uml-init.sh" con=null con0=fd:0,fd:1 \
+    STYX_LAB_RUN="$RUN" STYX_LAB_ROOT="$ROOT" STYX_LAB_BUILD="$BUILD" \
+    STYX_LAB_SHARD="$shard/$JOBS" STYX_LAB_KEEP="${STYX_LAB_KEEP:-}" \
+    </dev/null >"$RUN/console-$shard.log" 2>&1 &
+  umls+=("$!")
+done
+stop_umls() {
+  for pid in "${umls[@]}"; do kill -"$1" -- "-$pid" 2>/dev/null || true; done
+}
+# Interrupted (Ctrl-C, CI cancel): take the UMLs down with us.
+trap 'stop_umls KILL; kill "$tailer" 2>/dev/null; rm -rf "$BUILD"; exit 130' INT TERM
+# Scenario lines as they come; the summary is ours, below.
+tail -q -n +1 -F "$RUN"/results-*.txt 2>/dev/null \
+  > >(grep --line-buffered -Ev '^[0-9]+ passed, [0-9]+ failed$') &
 tailer=$!
 
 timed_out=0
 deadline=$((SECONDS + LAB_TIMEOUT))
-while kill -0 "$uml" 2>/dev/null; do
+running() {
+  for pid in "${umls[@]}"; do kill -0 "$pid" 2>/dev/null && return 0; done
+  return 1
+}
+while running; do
   if ((SECONDS > deadline)); then
     timed_out=1
     echo "lab: timed out after ${LAB_TIMEOUT}s, stopping UML"
-    kill -TERM -- "-$uml" 2>/dev/null || true
+    stop_umls TERM
     sleep 2
-    kill -KILL -- "-$uml" 2>/dev/null || true
+    stop_umls KILL
     break
   fi
   sleep 1
 done
-wait "$uml" 2>/dev/null || true
+for pid in "${umls[@]}"; do wait "$pid" 2>/dev/null || true; done
+sleep 1
+kill "$tailer" 2>/dev/null || true
 wait "$tailer" 2>/dev/null || true
 
-summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$RUN/results.txt" | tail -1 || true)
-if [[ -z $summary ]] || ((timed_out)); then
-  echo "lab: the runner did not finish; last lines of its log and the console:"
-  tail -20 "$RUN/runner.log" 2>/dev/null || true
-  cat "$RUN/init-status" 2>/dev/null || true
-  tail -20 "$RUN/console.log" || true
-  exit 1
-fi
-failed=${summary#*, }
-failed=${failed%% *}
-passed=${summary%% *}
-if ((failed > 0 || passed == 0)); then
-  echo "lab: logs of failed scenarios are under $RUN"
+passed=0
+failed=0
+finished=1
+for ((shard = 0; shard < JOBS; shard++)); do
+  summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$RUN/results-$shard.txt" | tail -1 || true)
+  if [[ -z $summary ]] || ((timed_out)); then
+    finished=0
+    echo "lab: boot $shard/$JOBS did not finish; last lines of its logs and console:"
+    tail -20 "$RUN/runner-$shard.log" 2>/dev/null || true
+    cat "$RUN/init-status-$shard" 2>/dev/null || true
+    tail -20 "$RUN/console-$shard.log" || true
+    continue
+  fi
+  f=${summary#*, }
+  failed=$((failed + ${f%% *}))
+  passed=$((passed + ${summary%% *}))
+done
+echo "$passed passed, $failed failed"
+if ((!finished || failed > 0 || passed == 0)); then
+  echo "lab: logs are under $RUN"
   exit 1
 fi
 # All passed: nothing to look at, unless asked to keep.

@@ -15,7 +15,9 @@ mount -t tmpfs tmpfs /tmp
 mkdir -p /dev/pts /dev/shm && mount -t devpts devpts /dev/pts 2>/dev/null
 mount -t tmpfs tmpfs /dev/shm
 
-status=$STYX_LAB_RUN/init-status
+# STYX_LAB_SHARD is "k/N": this boot runs every N-th scenario from the k-th.
+shard=${STYX_LAB_SHARD%%/*}
+status=$STYX_LAB_RUN/init-status-$shard
 echo "init: kernel $(uname -r)" > "$status"
 
 # The host has no /lib/modules; give modprobe a root of its own whose
@@ -41,7 +43,8 @@ ip link set lo up
 
 cd "$STYX_LAB_ROOT" || poweroff -f
 echo "init: running scenarios" >> "$status"
-node "$STYX_LAB_BUILD/interop/runner/main.js" "$STYX_LAB_RUN" >> "$STYX_LAB_RUN/runner.log" 2>&1
+node "$STYX_LAB_BUILD/interop/runner/main.js" "$STYX_LAB_RUN" "$STYX_LAB_SHARD" \
+  >> "$STYX_LAB_RUN/runner-$shard.log" 2>&1
 echo "init: runner exit $?" >> "$status"
 sync
 poweroff -f

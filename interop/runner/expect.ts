@@ -77,6 +77,20 @@ export function selectByPattern<T extends { readonly name: string }>(
   return items.filter((s) => re.test(s.name));
 }
 
+/** "K/N" (this boot runs shard K of N, from 0) or undefined when malformed. */
+export function parseShard(text: string): { index: number; count: number } | undefined {
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  if (!m) return undefined;
+  const index = Number(m[1]);
+  const count = Number(m[2]);
+  return count > 0 && index < count ? { index, count } : undefined;
+}
+
+/** Every count-th item from the index-th: the shards of one list are disjoint and cover it. */
+export function shardOf<T>(items: readonly T[], shard: { index: number; count: number }): T[] {
+  return items.filter((_, i) => i % shard.count === shard.index);
+}
+
 /**
  * The entries of `ip xfrm state` / `ip xfrm policy` output, each with its
  * indented continuation lines, leaving out per-socket policies ("socket in",

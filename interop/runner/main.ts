@@ -1,19 +1,21 @@
 // The scenario runner, run by interop/uml-init.sh inside User-Mode Linux:
-// node .lab/build-<run>/interop/runner/main.js RUN_DIR
+// node .lab/build-<run>/interop/runner/main.js RUN_DIR [K/N]
 // Reads RUN_DIR/run.json ({ pattern }), runs the matching scenarios one after
-// the other, and appends a line per scenario and the summary to
-// RUN_DIR/results.txt, which lab.sh on the host prints.
+// the other (with K/N, every N-th from the K-th: lab.sh boots N UMLs), and
+// appends a line per scenario and the summary to RUN_DIR/results-K.txt, which
+// lab.sh on the host prints.
 import { appendFileSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SCENARIOS } from '../scenarios/index.js';
-import { resultLine, selectByPattern, summaryLine } from './expect.js';
+import { parseShard, resultLine, selectByPattern, shardOf, summaryLine } from './expect.js';
 import { runScenario } from './run-scenario.js';
 
 async function main(): Promise<number> {
   const runDir = process.argv[2];
-  if (!runDir) {
-    console.error('usage: main.js RUN_DIR');
+  const shard = parseShard(process.argv[3] ?? '0/1');
+  if (!runDir || !shard) {
+    console.error('usage: main.js RUN_DIR [K/N]');
     return 2;
   }
   const { pattern } = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as {
@@ -21,13 +23,14 @@ async function main(): Promise<number> {
   };
   // This file is <build>/interop/runner/main.js.
   const buildRoot = resolve(fileURLToPath(import.meta.url), '../../..');
-  const results = join(runDir, 'results.txt');
+  const results = join(runDir, `results-${shard.index}.txt`);
   const say = (line: string) => {
     appendFileSync(results, `${line}\n`);
     console.log(line);
   };
-  const selected = selectByPattern(SCENARIOS, pattern);
-  if (selected.length === 0) say(`no scenario matches "${pattern}"`);
+  const matching = selectByPattern(SCENARIOS, pattern);
+  if (matching.length === 0) say(`no scenario matches "${pattern}"`);
+  const selected = shardOf(matching, shard);
   let passed = 0;
   let failed = 0;
   for (const s of selected) {

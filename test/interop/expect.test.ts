@@ -4,8 +4,10 @@ import {
   escapeRegExp,
   evaluateText,
   parsePingSummary,
+  parseShard,
   resultLine,
   selectByPattern,
+  shardOf,
   splitPerNamespace,
   summaryLine,
   xfrmEntries,
@@ -153,5 +155,22 @@ describe('splitPerNamespace', () => {
     expect([...parts.keys()]).toEqual(['labt1', 'labt2']);
     expect(parts.get('labt1')).toBe('');
     expect(xfrmEntries(parts.get('labt2')!)).toHaveLength(1);
+  });
+});
+
+describe('shards', () => {
+  it('parses K/N and refuses what is not a shard', () => {
+    expect(parseShard('1/2')).toEqual({ index: 1, count: 2 });
+    expect(parseShard('0/1')).toEqual({ index: 0, count: 1 });
+    expect(parseShard('2/2')).toBeUndefined();
+    expect(parseShard('0/0')).toBeUndefined();
+    expect(parseShard('x')).toBeUndefined();
+  });
+
+  it('splits a list into disjoint shards that together cover it', () => {
+    const items = ['a', 'b', 'c', 'd', 'e'];
+    const parts = [0, 1, 2].map((index) => shardOf(items, { index, count: 3 }));
+    expect(parts).toEqual([['a', 'd'], ['b', 'e'], ['c']]);
+    expect(parts.flat().sort()).toEqual(items);
   });
 });

@@ -237,7 +237,10 @@ export class ScenarioRun {
     return (holder, sa) => {
       const peer = [...w.hosts.values()].find((h) => h.address === sa.peer);
       if (!peer) return undefined;
-      const restarted = (w.restarts.get(peer.name) ?? []).some((t) => t >= sa.establishedAt);
+      // The peer may have established its side up to one exchange earlier than we did.
+      const restarted = (w.restarts.get(peer.name) ?? []).some(
+        (t) => t >= sa.establishedAt - EXCHANGE_BOUND_MS,
+      );
       // A restarted peer that initiated the connection again sent INITIAL_CONTACT (RFC 7296
       // §2.4), which must have removed this SA; otherwise nothing tells us.
       const contacted = sa.conn !== undefined && w.initiatedSinceBoot.get(peer.name)?.has(sa.conn);

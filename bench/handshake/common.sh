@@ -185,7 +185,9 @@ check_comm() {
 # autogroup (sched_autogroup_enabled), of its own: on a machine shared with
 # other work the scheduler then shares the CPU per group, not per thread, and
 # charon's 16 threads do not get more of it than styxd's one. NICE (default 0)
-# applies to both alike.
+# applies to both alike. SESSIONS=shared leaves both in the caller's session
+# (then the scheduler shares per thread within it).
+if [[ ${SESSIONS:-separate} == shared ]]; then SESSION_CMD=; else SESSION_CMD=setsid; fi
 start_responder() {
   local which=$1
   case $which in
@@ -194,7 +196,7 @@ start_responder() {
       rm -f "$WORK/styx.sock"
       # STYXD_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=DIR", to see where the time goes.
       # shellcheck disable=SC2086
-      ip netns exec "$NS_R" setsid nice -n "${NICE:-0}" node ${STYXD_NODE_ARGS:-} "$BUILD/src/daemon/styxd-bin.js" --config "$WORK/styx.yaml" \
+      ip netns exec "$NS_R" $SESSION_CMD nice -n "${NICE:-0}" node ${STYXD_NODE_ARGS:-} "$BUILD/src/daemon/styxd-bin.js" --config "$WORK/styx.yaml" \
         >"$WORK/styxd.log" 2>&1 &
       RESP_PID=$!
       wait_for_file "$WORK/styx.sock" "$RESP_PID" styxd
@@ -204,7 +206,7 @@ start_responder() {
       write_charon_config
       rm -f "$WORK/charon.vici"
       # Its own /run: charon refuses to start when /run/charon.pid exists (docs/lab.md).
-      STRONGSWAN_CONF=$WORK/strongswan.conf ip netns exec "$NS_R" setsid nice -n "${NICE:-0}" unshare -m sh -c \
+      STRONGSWAN_CONF=$WORK/strongswan.conf ip netns exec "$NS_R" $SESSION_CMD nice -n "${NICE:-0}" unshare -m sh -c \
         'mount -t tmpfs tmpfs /run && exec /usr/lib/ipsec/charon' >"$WORK/charon.out" 2>&1 &
       RESP_PID=$!
       wait_for_file "$WORK/charon.vici" "$RESP_PID" charon
@@ -255,7 +257,7 @@ measure() {
   start_responder "$which" || return 1
   sleep 1
   snmp_before=$(udp_snmp "$NS_R")
-  out=$(ip netns exec "$NS_G" setsid nice -n "${NICE:-0}" node "$BUILD/bench/handshake/loadgen.js" \
+  out=$(ip netns exec "$NS_G" $SESSION_CMD nice -n "${NICE:-0}" node "$BUILD/bench/handshake/loadgen.js" \
     --target "$RESP_ADDR" --local "$GEN_ADDR" --responder-pid "$RESP_PID" --label "$which" \
     --psk "$PSK" --ike "$IKE_PROPOSAL" --remote-ts "$RESP_TS" \
     ${CHILD_ARGS:-} $LOADGEN_ARGS 2>"$WORK/loadgen-$which.err")

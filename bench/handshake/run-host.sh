@@ -66,7 +66,7 @@ ip -n "$NS_G" link set vg up
 ip netns exec "$NS_G" ping -c 1 -W 2 "$RESP_ADDR" >/dev/null
 
 machine="nproc=$(nproc) load=\"$(cut -d' ' -f1-3 /proc/loadavg)\" node=$(node -v)"
-machine+=" commit=$BENCH_COMMIT charon=\"$(/usr/lib/ipsec/charon --version 2>&1 | head -1)\" kernel=$(uname -r) nice=${NICE:-0}"
+machine+=" commit=$BENCH_COMMIT charon=\"$(/usr/lib/ipsec/charon --version 2>&1 | head -1)\" kernel=$(uname -r) nice=${NICE:-0} sessions=${SESSIONS:-separate}"
 echo "bench: $machine" >&2
 echo "bench: load generator: $LOADGEN_ARGS" >&2
 

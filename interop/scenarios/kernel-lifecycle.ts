@@ -169,7 +169,7 @@ export const expireSoftHard: Scenario = {
       ],
       [
         // Soft first, then hard, each naming the SA (spi 0xc0de0e01 = 3235778049).
-        /"event":"expire"[^\n]*"hard":false[^\n]*"spi":3235778049[^]*"event":"expire"[^\n]*"hard":true[^\n]*"spi":3235778049/,
+        /"event":"expire"[^\n]*"hard":false[^\n]*"spi":3235778049[\s\S]*"event":"expire"[^\n]*"hard":true[^\n]*"spi":3235778049/,
       ],
     ),
     ...empty,

@@ -2,8 +2,8 @@
 // through STRONGSWAN_CONF, its own vici socket, and its own /run through a
 // private mount namespace, since charon refuses to start when /run/charon.pid
 // exists.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { type Background, inNamespace, type Log, run, startBackground, waitFor } from './exec.js';
 import type { CharonDaemon } from './scenario.js';
 
@@ -14,6 +14,8 @@ export interface CharonInstance {
   readonly conf: string;
   readonly swanctlFile: string;
   readonly process: Background;
+  /** SWANCTL_DIR for swanctl, when the scenario placed credential files. */
+  readonly swanctlDir?: string;
 }
 
 /**
@@ -70,6 +72,11 @@ export function startCharon(spec: CharonDaemon, dir: string, runDir: string): Ch
   writeFileSync(conf, strongswanConf(socket, join(confDir, 'charon.log'), spec.charonSettings));
   const swanctlFile = join(confDir, 'swanctl.conf');
   writeFileSync(swanctlFile, spec.swanctl);
+  for (const f of spec.files ?? []) {
+    const target = join(confDir, f.path);
+    mkdirSync(dirname(target), { recursive: true });
+    copyFileSync(f.from, target);
+  }
   const argv = inNamespace(spec.ns, [
     'unshare',
     '-m',
@@ -81,7 +88,14 @@ export function startCharon(spec: CharonDaemon, dir: string, runDir: string): Ch
     ...process.env,
     STRONGSWAN_CONF: conf,
   });
-  return { ns: spec.ns, uri: `unix://${socket}`, conf, swanctlFile, process: process_ };
+  return {
+    ns: spec.ns,
+    uri: `unix://${socket}`,
+    conf,
+    swanctlFile,
+    process: process_,
+    ...(spec.files?.length ? { swanctlDir: confDir } : {}),
+  };
 }
 
 /** Waits for the vici socket, then loads the configuration with swanctl. */
@@ -114,5 +128,9 @@ export function swanctl(c: CharonInstance, args: readonly string[]): string[] {
 }
 
 export function swanctlEnv(c: CharonInstance): NodeJS.ProcessEnv {
-  return { ...process.env, STRONGSWAN_CONF: c.conf };
+  return {
+    ...process.env,
+    STRONGSWAN_CONF: c.conf,
+    ...(c.swanctlDir ? { SWANCTL_DIR: c.swanctlDir } : {}),
+  };
 }

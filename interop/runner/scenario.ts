@@ -12,6 +12,13 @@ export interface CharonDaemon {
   readonly swanctl: string;
   /** Extra text inside strongswan.conf's `charon { }` section. */
   readonly charonSettings?: string;
+  /**
+   * Files copied into this instance's swanctl directory before `--load-all`,
+   * e.g. `{ path: 'private/moon.key', from: '/abs/moon.key' }` (swanctl loads
+   * private keys and CRLs only from its directories). With files, swanctl runs
+   * with SWANCTL_DIR set to the directory holding swanctl.conf.
+   */
+  readonly files?: readonly { readonly path: string; readonly from: string }[];
 }
 
 /** A Node.js process of ours (a compiled driver in interop/drivers/), running until the scenario ends. */

@@ -51,6 +51,68 @@ export interface ConnSpec {
   readonly extra?: {
     readonly [G in Gateway]?: SideExtra;
   };
+  /** Certificate authentication instead of the PSK (absolute file paths, visible inside UML). */
+  readonly certs?: CertAuthSpec;
+}
+
+/** One gateway's certificate: what it sends and the identity it claims. */
+export interface CertSide {
+  readonly cert: string;
+  readonly key: string;
+  /** Sent along with the certificate (Styx: further `certs` files; strongSwan: authorities). */
+  readonly intermediates?: readonly string[];
+  /** The identity it uses; the peer expects `expect` (default: the same). */
+  readonly id: string;
+}
+
+export interface CertAuthSpec {
+  readonly moon: CertSide;
+  readonly sun: CertSide;
+  /** CA certificates both trust; Styx also takes CRL files here. */
+  readonly cacerts: readonly string[];
+  readonly crls?: readonly string[];
+  /** The identity each gateway expects of its peer when it is not the peer's `id`. */
+  readonly expect?: { readonly moon?: string; readonly sun?: string };
+}
+
+const expectedPeerId = (ns: Gateway, a: CertAuthSpec): string => a.expect?.[ns] ?? a[peerOf(ns)].id;
+
+function styxAuthLines(ns: Gateway, a: CertAuthSpec): string[] {
+  const me = a[ns];
+  const certs = [me.cert, ...(me.intermediates ?? [])].join(', ');
+  const cacerts = [...a.cacerts, ...(a.crls ?? [])].join(', ');
+  return [
+    `    local: { auth: pubkey, id: "${me.id}", certs: [${certs}], key: ${me.key} }`,
+    `    remote: { auth: pubkey, id: "${expectedPeerId(ns, a)}", cacerts: [${cacerts}] }`,
+  ];
+}
+
+function charonAuthLines(ns: Gateway, a: CertAuthSpec): string {
+  const me = a[ns];
+  return `    local {
+      auth = pubkey
+      certs = ${me.cert}
+      id = "${me.id}"
+    }
+    remote {
+      auth = pubkey
+      cacerts = ${a.cacerts.join(', ')}
+      id = "${expectedPeerId(ns, a)}"
+    }`;
+}
+
+/** strongSwan's private keys: swanctl loads them only from its `private/` directory. */
+function charonKeyFiles(ns: Gateway, conns: readonly ConnSpec[]) {
+  const keys = new Set(conns.flatMap((c) => (c.certs ? [c.certs[ns].key] : [])));
+  return [...keys].map((from, i) => ({ path: `private/key-${i}.pem`, from }));
+}
+
+/** The intermediates strongSwan sends along with its certificate. */
+function charonAuthorities(ns: Gateway, conns: readonly ConnSpec[]): string {
+  const files = new Set(conns.flatMap((c) => c.certs?.[ns].intermediates ?? []));
+  if (files.size === 0) return '';
+  const entries = [...files].map((f, i) => `  im-${i} {\n    cacert = ${f}\n  }`);
+  return `authorities {\n${entries.join('\n')}\n}\n`;
 }
 
 export interface SideExtra {
@@ -81,9 +143,13 @@ function styxConnection(ns: Gateway, c: ConnSpec): string {
     `    local_addrs: [${me}]`,
     `    remote_addrs: [${peer}]`,
     `    proposals: [${c.styx?.ike ?? c.ike}]`,
-    `    local: { auth: psk, id: "${myId}" }`,
-    `    remote: { auth: psk, id: "${peerId}" }`,
-    `    psk: { secret: ${c.styx?.psk ?? LAB_PSK} }`,
+    ...(c.certs
+      ? styxAuthLines(ns, c.certs)
+      : [
+          `    local: { auth: psk, id: "${myId}" }`,
+          `    remote: { auth: psk, id: "${peerId}" }`,
+          `    psk: { secret: ${c.styx?.psk ?? LAB_PSK} }`,
+        ]),
     `    start_action: ${x?.startAction ?? 'none'}`,
     ...(x?.conn ?? []).map((l) => `    ${l}`),
     '    children:',
@@ -142,30 +208,35 @@ function charonConnection(ns: Gateway, c: ConnSpec): string {
     local_addrs = ${me}
     remote_addrs = ${peer}
     proposals = ${c.charon?.ike ?? c.ike}
-${(x?.conn ?? []).map((l) => `    ${l}\n`).join('')}    local {
-      auth = psk
-      id = ${c.ids?.[ns] ?? me}
-    }
-    remote {
-      auth = psk
-      id = ${c.ids?.[peerOf(ns)] ?? peer}
-    }
+${(x?.conn ?? []).map((l) => `    ${l}\n`).join('')}${c.certs ? charonAuthLines(ns, c.certs) : charonPskAuth(ns, c, me, peer)}
     children {
 ${children}
     }
   }`;
 }
 
+function charonPskAuth(ns: Gateway, c: ConnSpec, me: string, peer: string): string {
+  return `    local {
+      auth = psk
+      id = ${c.ids?.[ns] ?? me}
+    }
+    remote {
+      auth = psk
+      id = ${c.ids?.[peerOf(ns)] ?? peer}
+    }`;
+}
+
 /** swanctl.conf with the given connections and one PSK for both gateways' ids. */
 export function charonConf(ns: Gateway, conns: readonly ConnSpec[]): string {
   const secrets = conns
+    .filter((c) => !c.certs)
     .map((c, i) => {
       const f = c.family ?? 'v4';
       const ids = c.ids ?? { moon: ADDR.moon[f], sun: ADDR.sun[f] };
       return `  ike-${i} {\n    id-a = ${ids.moon}\n    id-b = ${ids.sun}\n    secret = ${c.charon?.psk ?? LAB_PSK}\n  }`;
     })
     .join('\n');
-  return `connections {\n${conns.map((c) => charonConnection(ns, c)).join('\n')}\n}\nsecrets {\n${secrets}\n}\n`;
+  return `connections {\n${conns.map((c) => charonConnection(ns, c)).join('\n')}\n}\nsecrets {\n${secrets}\n}\n${charonAuthorities(ns, conns)}`;
 }
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -195,6 +266,7 @@ export function charonDaemon(
     ns,
     swanctl: charonConf(ns, conns),
     ...(settings ? { charonSettings: settings } : {}),
+    ...(conns.some((c) => c.certs) ? { files: charonKeyFiles(ns, conns) } : {}),
   };
 }
 

@@ -9,10 +9,11 @@ import { formatConfigError, loadConfigFile } from '../config/load.js';
 import type { ConnectionConfig, StyxConfig } from '../config/types.js';
 import { ControlServer } from '../control/server.js';
 import { ControlError, type ControlHandler } from '../control/types.js';
+import type { IkeConnection } from '../ikev2/connection.js';
 import { Ikev2Engine, systemRandom } from '../ikev2/engine.js';
 import { systemClock } from '../ikev2/ports.js';
 import { NetlinkKernel } from '../kernel/index.js';
-import { engineConnection, unsupportedReason } from '../manager/engine-connection.js';
+import { buildEngineConnections, unsupportedReason } from '../manager/engine-connection.js';
 import { ikeSaStatus } from '../manager/status.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
 import { IkeSocketSet } from './network.js';
@@ -38,6 +39,11 @@ function usable(config: StyxConfig, logger: Logger): ConnectionConfig[] {
       logger.warn('config', `connection ${c.name} is not loaded: ${why}`, { connection: c.name });
     return !why;
   });
+}
+
+/** `usable` before the logger exists: the warnings follow once it does. */
+function usableQuietly(config: StyxConfig): ConnectionConfig[] {
+  return config.connections.filter((c) => !unsupportedReason(c));
 }
 
 function controlHandler(run: Running, configPath: string): ControlHandler {
@@ -77,10 +83,22 @@ function controlHandler(run: Running, configPath: string): ControlHandler {
           lines,
         );
       }
+      let conns: IkeConnection[];
+      try {
+        conns = await buildEngineConnections(usable(result.config, logger));
+      } catch (e) {
+        const line = (e as Error).message;
+        logger.error('config', `reload refused: ${line}`);
+        throw new ControlError(
+          'CONFIG_INVALID',
+          'credentials cannot be loaded; the running configuration is kept',
+          [line],
+        );
+      }
       const before = new Set(run.config.connections.map((c) => c.name));
       const after = new Set(result.config.connections.map((c) => c.name));
       run.config = result.config;
-      engine.setConnections(usable(result.config, logger).map(engineConnection));
+      engine.setConnections(conns);
       logger.info('config', `configuration reloaded from ${configPath}`);
       return {
         added: [...after].filter((n) => !before.has(n)),
@@ -122,6 +140,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
   const config = loaded.config;
+  let conns: IkeConnection[];
+  try {
+    // Certificates and keys are read once here; a bad file stops the start with its name.
+    conns = await buildEngineConnections(usableQuietly(config));
+  } catch (e) {
+    process.stderr.write(`styxd: ${(e as Error).message}; not started\n`);
+    return 1;
+  }
   const d = config.daemon;
   const logger = createLogger({ level: d.logLevel, levels: d.logLevels, format: d.logFormat });
   for (const w of loaded.warnings) logger.warn('config', formatConfigError(w));
@@ -163,7 +189,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       },
     },
   );
-  engine.setConnections(usable(config, logger).map(engineConnection));
+  usable(config, logger); // logs the connections the engine cannot run
+  engine.setConnections(conns);
   const run: Running = { config, logger, engine };
   const control = await ControlServer.listen({
     path: d.socket,

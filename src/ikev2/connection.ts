@@ -5,6 +5,10 @@
  * never sees raw configuration (architecture principle 5).
  */
 
+import type { LocalCredentials } from '../auth/credentials.js';
+import type { Crl } from '../auth/crl.js';
+import type { Certificate } from '../auth/x509.js';
+import type { IdentitySpec } from '../config/types.js';
 import type { Proposal } from './proposals.js';
 import type { TrafficSelector } from './traffic-selectors.js';
 
@@ -24,12 +28,31 @@ export interface SecretValue {
   reveal(): Uint8Array;
 }
 
-export type AuthMethod = 'psk';
+/** `pubkey`: certificates and signatures (RFC 7296 §2.15, RFC 7427). */
+export type AuthMethod = 'psk' | 'pubkey';
+
+/** Our certificate, the intermediates we send with it, and its private key. */
+export type OwnCredentials = LocalCredentials;
+
+/** What the peer's certificate is checked against: configured CAs and CRLs. */
+export interface TrustStore {
+  readonly trustAnchors: readonly Certificate[];
+  readonly crls: readonly Crl[];
+}
 
 export interface AuthRound {
   readonly method: AuthMethod;
   /** Our identity, or the identity the peer must present. */
   readonly id: Identity;
+  /**
+   * The configured identity when plain octet comparison is not enough: a
+   * distinguished name compares attribute by attribute and may hold `*`.
+   */
+  readonly idSpec?: IdentitySpec;
+  /** Local `pubkey` round: loaded once by the manager from the configured files. */
+  readonly credentials?: OwnCredentials;
+  /** Remote `pubkey` round: the CAs (and CRLs) the peer's certificate must chain to. */
+  readonly trust?: TrustStore;
 }
 
 export type ChildMode = 'tunnel' | 'transport';

@@ -27,6 +27,8 @@ export interface EngineOptions {
   readonly nonceLength: number;
   /** Create IKE_SAs without a CHILD_SA (RFC 6023) when the connection has no children. */
   readonly childless: boolean;
+  /** Wall-clock time certificates are checked at (default: the system's). */
+  readonly certificateTime?: () => Date;
 }
 
 /** A protected response's handler for a request we sent. */

@@ -54,7 +54,11 @@ export function sealPayloads(
     firstInnerType,
     inner,
   });
-  const limit = sa.conn?.fragmentSize ?? 1280;
+  // fragmentSize bounds the whole IP datagram, as strongSwan's fragment_size
+  // (RFC 7383 §2.5.1): take off the IP and UDP headers and the non-ESP marker.
+  const ipHeader = sa.remote.address.includes(':') ? 40 : 20;
+  const marker = sa.remote.port === ctx.options.nattPort ? 4 : 0;
+  const limit = (sa.conn?.fragmentSize ?? 1280) - ipHeader - 8 - marker;
   if (!sa.fragmentation || whole.length <= limit) return [whole];
   const chunk = innerCapacity(suite, limit, true);
   const total = Math.ceil(inner.length / chunk);

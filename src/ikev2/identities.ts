@@ -3,6 +3,7 @@
  * configuration, comparing them with what the peer sent, and printing them.
  */
 
+import { describeIdentity } from '../auth/identity.js';
 import { IdType } from '../wire/ikev2/index.js';
 import { ANY_IDENTITY, type Identity } from './connection.js';
 import { formatAddress, parseAddress } from './traffic-selectors.js';
@@ -58,6 +59,8 @@ export function formatIdentity(id: Identity): string {
       return untext.decode(id.data);
     case IdType.ID_KEY_ID:
       return `keyid:${Buffer.from(id.data).toString('hex')}`;
+    case IdType.ID_DER_ASN1_DN:
+      return describeIdentity(id);
     default:
       return `type${id.type}:${Buffer.from(id.data).toString('hex')}`;
   }

@@ -5,9 +5,15 @@
  * (RFC 7296 §2.21.3).
  */
 
-import { timingSafeEqual } from 'node:crypto';
-import { authSignedOctets, sharedKeyAuth } from '../crypto/kdf/index.js';
-import { AuthMethod, ExchangeType, type IkePayload, NotifyType } from '../wire/ikev2/index.js';
+import { ExchangeType, type IkePayload, NotifyType } from '../wire/ikev2/index.js';
+import { type Authenticator, pskAuthenticator } from './auth-methods.js';
+import {
+  certReqPayloads,
+  isIdentityPattern,
+  notePeerAuthHints,
+  peerIdentityMatches,
+  pubkeyAuthenticator,
+} from './auth-pubkey.js';
 import {
   acceptChildAnswer,
   answerChildOffer,
@@ -17,15 +23,10 @@ import {
 } from './child-negotiation.js';
 import type { ChildSa } from './child-sa.js';
 import { installChildSa } from './child-sa.js';
-import type { Identity, IkeConnection } from './connection.js';
+import type { AuthMethod as ConfiguredAuth, Identity, IkeConnection } from './connection.js';
 import type { EngineContext } from './context.js';
-import {
-  addressIdentity,
-  formatIdentity,
-  identityBody,
-  identityMatches,
-  isAnyIdentity,
-} from './identities.js';
+import { sealPayloads, sendPackets } from './exchange-io.js';
+import { addressIdentity, formatIdentity, identityMatches, isAnyIdentity } from './identities.js';
 import type { IkeSa } from './ike-sa.js';
 import { findNotify, findPayload, notify } from './payloads.js';
 
@@ -33,24 +34,17 @@ function ourIdentity(sa: IkeSa, conn: IkeConnection): Identity {
   return isAnyIdentity(conn.local.id) ? addressIdentity(sa.local.address) : conn.local.id;
 }
 
-/** AUTH = prf(prf(PSK, "Key Pad for IKEv2"), SignedOctets) for the given side. */
-function pskAuth(
-  sa: IkeSa,
-  conn: IkeConnection,
-  ofInitiator: boolean,
-  id: Identity,
-): Uint8Array | undefined {
-  if (!conn.psk || !sa.prf || !sa.keys) return undefined;
-  const prf = sa.prf;
-  const octets = ofInitiator
-    ? authSignedOctets(prf, sa.initRequest, sa.nr, sa.keys.skPi, identityBody(id))
-    : authSignedOctets(prf, sa.initResponse, sa.ni, sa.keys.skPr, identityBody(id));
-  const psk = conn.psk.reveal();
-  return sharedKeyAuth(prf, psk, octets);
+/** Each side proves itself with its own configured method (RFC 7296 §2.15). */
+function authenticatorFor(method: ConfiguredAuth): Authenticator {
+  return method === 'pubkey' ? pubkeyAuthenticator : pskAuthenticator;
 }
 
-function sameMac(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && timingSafeEqual(a, b);
+function logAuthenticated(ctx: EngineContext, sa: IkeSa, peerId: Identity, how: string): void {
+  ctx.ports.logger.log(
+    'info',
+    sa.label,
+    `authentication of ${formatIdentity(peerId)} with ${how} successful`,
+  );
 }
 
 function natEncap(sa: IkeSa) {
@@ -108,13 +102,25 @@ export function startIkeAuth(ctx: EngineContext, sa: IkeSa, initialContact: bool
     ExchangeType.IKE_AUTH,
     async () => {
       const idi = ourIdentity(sa, conn);
-      const auth = pskAuth(sa, conn, true, idi);
-      if (!auth) throw new Error('no pre-shared key configured');
-      const payloads: IkePayload[] = [{ kind: 'IDi', idType: idi.type, data: idi.data }];
-      if (!isAnyIdentity(conn.remote.id)) {
+      const proof = authenticatorFor(conn.local.method).prove({
+        ctx,
+        sa,
+        conn,
+        id: idi,
+        ofInitiator: true,
+      });
+      if (!Array.isArray(proof)) throw new Error(proof.error);
+      // RFC 7296 §1.2: IDi, [CERT,] [CERTREQ,] [IDr,] AUTH, SAi2, TSi, TSr.
+      const certs = proof.filter((p) => p.kind === 'CERT');
+      const payloads: IkePayload[] = [
+        { kind: 'IDi', idType: idi.type, data: idi.data },
+        ...certs,
+        ...certReqPayloads([conn]),
+      ];
+      if (!isAnyIdentity(conn.remote.id) && !isIdentityPattern(conn.remote)) {
         payloads.push({ kind: 'IDr', idType: conn.remote.id.type, data: conn.remote.id.data });
       }
-      payloads.push({ kind: 'AUTH', method: AuthMethod.SHARED_KEY_MIC, data: auth });
+      payloads.push(...proof.filter((p) => p.kind !== 'CERT'));
       if (initialContact) payloads.push(notify(NotifyType.INITIAL_CONTACT));
       const first = conn.children[0];
       if (first) {
@@ -147,16 +153,28 @@ async function processAuthResponse(
   const auth = findPayload(payloads, 'AUTH');
   if (!idr || !auth) return fail('IKE_AUTH response lacks IDr or AUTH');
   const peerId: Identity = { type: idr.idType, data: idr.data };
-  if (!identityMatches(conn.remote.id, peerId)) {
+  if (!peerIdentityMatches(conn.remote, peerId, sa.remote.address)) {
     return fail(
       `peer identity ${formatIdentity(peerId)} does not match ${formatIdentity(conn.remote.id)}`,
     );
   }
-  const expected =
-    auth.method === AuthMethod.SHARED_KEY_MIC ? pskAuth(sa, conn, false, peerId) : undefined;
-  if (!expected || !sameMac(expected, auth.data)) {
-    return fail(`authentication of ${formatIdentity(peerId)} failed (AUTH method ${auth.method})`);
+  const verdict = authenticatorFor(conn.remote.method).verify({
+    ctx,
+    sa,
+    conn,
+    peerId,
+    payloads,
+    ofInitiator: false,
+  });
+  if (!verdict.ok) {
+    // RFC 7296 §2.21.2: an initiator tells the responder in a separate
+    // INFORMATIONAL; we close without waiting for its answer.
+    const refusal = [notify(NotifyType.AUTHENTICATION_FAILED)];
+    const id = sa.nextRequestId;
+    sendPackets(ctx, sa, sealPayloads(ctx, sa, ExchangeType.INFORMATIONAL, id, false, refusal));
+    return fail(verdict.reason);
   }
+  logAuthenticated(ctx, sa, peerId, verdict.how);
   sa.peerId = peerId;
   ctx.onEstablished(sa);
   if (!offer) return;
@@ -197,19 +215,31 @@ export async function processAuthRequest(
   const peerId: Identity = { type: idi.idType, data: idi.data };
   const idrP = findPayload(payloads, 'IDr');
   const wanted: Identity | undefined = idrP ? { type: idrP.idType, data: idrP.data } : undefined;
-  const conn = sa.candidates.find(
+  const fits = sa.candidates.filter(
     (c) =>
-      c.remote.method === 'psk' &&
-      identityMatches(c.remote.id, peerId) &&
-      (!wanted || isAnyIdentity(c.local.id) || identityMatches(c.local.id, wanted)),
+      authenticatorFor(c.remote.method).accepts(auth.method) &&
+      peerIdentityMatches(c.remote, peerId, sa.remote.address),
   );
-  if (!conn) return failed(`no connection matches peer identity ${formatIdentity(peerId)}`);
+  // IDr picks among them; a DN the peer encoded differently from ours still finds its connection.
+  const conn =
+    fits.find((c) => !wanted || isAnyIdentity(c.local.id) || identityMatches(c.local.id, wanted)) ??
+    fits[0];
+  if (!conn)
+    return failed(
+      `no connection matches peer identity ${formatIdentity(peerId)} with AUTH method ${auth.method}`,
+    );
   sa.conn = conn;
-  const expected =
-    auth.method === AuthMethod.SHARED_KEY_MIC ? pskAuth(sa, conn, true, peerId) : undefined;
-  if (!expected || !sameMac(expected, auth.data)) {
-    return failed(`authentication of ${formatIdentity(peerId)} with pre-shared key failed`);
-  }
+  notePeerAuthHints(ctx, sa, payloads);
+  const verdict = authenticatorFor(conn.remote.method).verify({
+    ctx,
+    sa,
+    conn,
+    peerId,
+    payloads,
+    ofInitiator: true,
+  });
+  if (!verdict.ok) return failed(verdict.reason);
+  logAuthenticated(ctx, sa, peerId, verdict.how);
   sa.peerId = peerId;
   if (findNotify(payloads, NotifyType.INITIAL_CONTACT)) {
     // RFC 7296 §2.4: the peer restarted; our older SAs with it are stale.
@@ -220,11 +250,16 @@ export async function processAuthRequest(
     }
   }
   const idr = ourIdentity(sa, conn);
-  const ourAuth = pskAuth(sa, conn, false, idr)!;
-  const response: IkePayload[] = [
-    { kind: 'IDr', idType: idr.type, data: idr.data },
-    { kind: 'AUTH', method: AuthMethod.SHARED_KEY_MIC, data: ourAuth },
-  ];
+  const proof = authenticatorFor(conn.local.method).prove({
+    ctx,
+    sa,
+    conn,
+    id: idr,
+    ofInitiator: false,
+  });
+  if (!Array.isArray(proof)) return failed(`cannot authenticate ourselves: ${proof.error}`);
+  // RFC 7296 §1.2: IDr, [CERT,] AUTH, SAr2, TSi, TSr.
+  const response: IkePayload[] = [{ kind: 'IDr', idType: idr.type, data: idr.data }, ...proof];
   ctx.onEstablished(sa);
   if (findPayload(payloads, 'SA')) {
     const answer = await answerChildOffer(ctx, sa, conn, payloads, { ignoreKe: true });

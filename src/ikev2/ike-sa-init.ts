@@ -15,6 +15,7 @@ import {
   NotifyType,
   nameOf,
 } from '../wire/ikev2/index.js';
+import { certReqPayloads, notePeerAuthHints, signatureHashNotifies } from './auth-pubkey.js';
 import type { IkeConnection } from './connection.js';
 import type { EngineContext } from './context.js';
 import type { CookieJar } from './cookies.js';
@@ -105,6 +106,7 @@ export function buildInitRequest(sa: IkeSa): Uint8Array {
     ...natNotifies(sa.spiI, ZERO_SPI, sa.local, sa.remote),
   );
   if (conn.fragmentation) payloads.push(notify(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED));
+  payloads.push(...signatureHashNotifies([conn]));
   sa.initRequest = clearMessage(sa, false, true, payloads);
   return sa.initRequest;
 }
@@ -182,6 +184,7 @@ export function processInitResponse(
     };
   }
   applyNat(sa, sa.spiR, p);
+  notePeerAuthHints(ctx, sa, p);
   const err = deriveKeys(sa, sa.ke!, ke.data);
   if (err) return { kind: 'failed', reason: err };
   return { kind: 'established-keys' };
@@ -323,9 +326,13 @@ export function processInitRequest(
     },
     { kind: 'KE', group: chosen.ke, data: exchange.publicValue },
     { kind: 'Nonce', nonce: sa.nr },
+    // RFC 7296 §1.2: HDR, SAr1, KEr, Nr, [CERTREQ].
+    ...certReqPayloads(candidates),
     ...natNotifies(sa.spiI, sa.spiR, d.local, d.remote),
   ];
   if (sa.fragmentation) payloads.push(notify(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED));
+  notePeerAuthHints(ctx, sa, p);
+  payloads.push(...signatureHashNotifies(candidates));
   // RFC 6023 §3: we accept IKE_AUTH without a CHILD_SA.
   payloads.push(notify(NotifyType.CHILDLESS_IKEV2_SUPPORTED));
   sa.initRequest = d.data;

@@ -84,6 +84,10 @@ export class IkeSa {
   establishedAt = 0;
   /** Why the SA ended, for the log and status. */
   closeReason = '';
+  /** The peer's SIGNATURE_HASH_ALGORITHMS (RFC 7427 §4); undefined when it sent none. */
+  peerHashes: readonly number[] | undefined;
+  /** SHA-1 hashes of the CA keys the peer asked for in CERTREQ (RFC 7296 §3.7). */
+  peerCertReq: readonly Uint8Array[] = [];
   /** Remaining authentication rounds state etc. live in the exchange modules. */
   peerId: { type: number; data: Uint8Array } | undefined;
   /** Timers owned by this SA (rekey, liveness), cancelled when it closes. */

@@ -4,6 +4,7 @@
  */
 
 import type { ChildConnection, IkeConnection } from '../../src/ikev2/connection.js';
+import type { EngineOptions } from '../../src/ikev2/context.js';
 import { Ikev2Engine } from '../../src/ikev2/engine.js';
 import { addressIdentity, fqdnIdentity } from '../../src/ikev2/identities.js';
 import type { EngineLogger } from '../../src/ikev2/ports.js';
@@ -100,7 +101,7 @@ export class CapturingLogger implements EngineLogger {
   }
 }
 
-export function makePair(seed = 'pair') {
+export function makePair(seed = 'pair', options: Partial<EngineOptions> = {}) {
   const clock = new ManualClock();
   const net = new MemoryNetwork(clock);
   const mk = (name: string, address: string) => {
@@ -109,6 +110,7 @@ export function makePair(seed = 'pair') {
     const engine = new Ikev2Engine(
       { network: net.portFor(), clock, random: seededBytes(`${seed}/${name}`), logger },
       kernel,
+      options,
     );
     net.bind(address, (d) => engine.receive(d));
     return { engine, kernel, logger, address };

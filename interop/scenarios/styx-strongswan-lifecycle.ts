@@ -32,13 +32,35 @@ const CHARON_FAST_REKEY: SideExtra = {
   child: ['rekey_time = 6s', 'life_time = 20s', 'rand_time = 1s'],
 };
 
-/** alice pings bob every 10 ms for `seconds`; not one reply may be missing. */
+/**
+ * alice pings bob every 10 ms, `seconds` x 100 times; not one reply may be
+ * missing. UML's timers stretch the run, so it gets a generous time limit.
+ */
 function pingWithoutLoss(seconds: number): Step {
+  const argv = [
+    'ping',
+    '-q',
+    '-n',
+    '-c',
+    String(seconds * 100),
+    '-i',
+    '0.01',
+    '-W',
+    '2',
+    ADDR.bob.v4,
+  ];
   return {
-    do: 'exec',
-    ns: 'alice',
-    argv: ['ping', '-q', '-n', '-c', String(seconds * 100), '-i', '0.01', '-W', '2', ADDR.bob.v4],
-    expect: { match: [/ 0% packet loss/] },
+    do: 'run',
+    what: `alice pings bob ${seconds * 100} times at 10 ms intervals without loss`,
+    async run(lab) {
+      const r = await lab.exec('alice', argv, seconds * 6000);
+      lab.log(r.stdout);
+      if (!/ 0% packet loss/.test(r.stdout)) {
+        throw new Error(
+          `packets lost: ${r.stdout.split('\n').find((l) => /packet loss/.test(l)) ?? r.stderr}`,
+        );
+      }
+    },
   };
 }
 
@@ -67,7 +89,7 @@ const twoEspSas = (ns: Gateway): Step => ({
   do: 'xfrm',
   ns,
   show: 'state',
-  expect: { count: [{ pattern: /^src .* proto esp /, min: 2, max: 2 }] },
+  expect: { count: [{ pattern: /^\s+proto esp spi/, min: 2, max: 2 }] },
 });
 
 const settle: Step = { do: 'sleep', ms: 1500 };
@@ -85,13 +107,13 @@ const childRekeyInitiator: Scenario = {
   steps: [
     styxctl('moon', ['up', 'gw'], { match: [/established/] }),
     pingWithoutLoss(20),
-    styxLog('moon', { count: [{ pattern: /CHILD_SA net\{\d+\} rekeyed to/, min: 3 }] }),
+    styxLog('moon', { count: [{ pattern: /CHILD_SA net\{\d+\} rekeyed to/, min: 2 }] }),
     settle,
     charonHoldsOne('sun'),
     twoEspSas('moon'),
     styxctl('moon', ['down', 'gw']),
   ],
-  timeoutMs: 120_000,
+  timeoutMs: 180_000,
 };
 
 const childRekeyResponder: Scenario = {
@@ -103,7 +125,7 @@ const childRekeyResponder: Scenario = {
   steps: [
     { do: 'swanctl', ns: 'moon', args: ['--initiate', '--child', 'net', '--timeout', '30'] },
     pingWithoutLoss(20),
-    styxLog('sun', { count: [{ pattern: /rekeyed by peer to/, min: 3 }] }),
+    styxLog('sun', { count: [{ pattern: /rekeyed by peer to/, min: 2 }] }),
     settle,
     charonHoldsOne('moon'),
     twoEspSas('sun'),
@@ -193,12 +215,8 @@ const dpdClearResponder: Scenario = {
     { do: 'exec', ns: 'wan', argv: ['ip', 'link', 'set', 'moon', 'down'] },
     styxLog('sun', { match: [/IKE_SA closed: peer is dead \(DPD\)/] }, 10_000),
     { do: 'xfrm', ns: 'sun', show: 'state', expect: { noMatch: [/proto esp/] } },
+    // strongSwan's stale IKE_SA goes with its daemon at teardown.
     { do: 'exec', ns: 'wan', argv: ['ip', 'link', 'set', 'moon', 'up'] },
-    {
-      do: 'swanctl',
-      ns: 'moon',
-      args: ['--terminate', '--ike', 'gw', '--force', '--timeout', '5'],
-    },
   ],
   timeoutMs: 90_000,
 };

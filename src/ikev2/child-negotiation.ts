@@ -98,7 +98,7 @@ export async function buildChildOffer(
   /** `reqid`: a rekey keeps the old CHILD_SA's reqid, so its policies stay valid. */
   opts: { withKe: boolean; reqid?: number },
 ): Promise<ChildOffer> {
-  const child = new ChildSa(cfg, opts.reqid ?? ctx.allocateReqid());
+  const child = new ChildSa(cfg, opts.reqid ?? ctx.reqidFor(sa, cfg));
   await allocateSpis(ctx, sa, child);
   const proposals = cfg.proposals.map((p, i) => ({
     ...p,
@@ -200,7 +200,7 @@ export async function answerChildOffer(
     if (!chosen || !chosen.spi || chosen.spi.length !== 4) continue;
     const algorithms = childAlgorithms(chosen);
     if (!algorithms) continue;
-    const child = new ChildSa(cfg, opts.reqid ?? ctx.allocateReqid());
+    const child = new ChildSa(cfg, opts.reqid ?? ctx.reqidFor(sa, cfg));
     child.chosen = chosen;
     child.algorithms = algorithms;
     child.localTs = narrowed.tsr;

@@ -7,7 +7,7 @@
 import type { IpsecKernel } from '../kernel/types.js';
 import type { IkePayload } from '../wire/ikev2/index.js';
 import type { ChildSa } from './child-sa.js';
-import type { IkeConnection } from './connection.js';
+import type { ChildConnection, IkeConnection } from './connection.js';
 import type { IkeSa } from './ike-sa.js';
 import type { EnginePorts } from './ports.js';
 import type { RetransmitPolicy } from './retransmit.js';
@@ -54,6 +54,11 @@ export interface EngineContext {
   closeSa(sa: IkeSa, reason: string): Promise<void>;
   /** A new reqid for a CHILD_SA's kernel SAs and policies. */
   allocateReqid(): number;
+  /**
+   * The reqid for a new CHILD_SA of `cfg`: its trap policy's when it has one
+   * (so the SA replaces the kernel's acquire state), else a new one.
+   */
+  reqidFor(sa: IkeSa, cfg: ChildConnection): number;
   /** Established IKE_SAs of a connection (for INITIAL_CONTACT and status). */
   sasOf(conn: IkeConnection): IkeSa[];
   /** Called when an IKE_SA becomes established (manager hooks, timers). */

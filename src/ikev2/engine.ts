@@ -22,7 +22,7 @@ import {
 } from '../wire/ikev2/index.js';
 import { scheduleChildRekey } from './child-rekey.js';
 import { type ChildSa, removeChildSa } from './child-sa.js';
-import type { IkeConnection } from './connection.js';
+import type { ChildConnection, IkeConnection } from './connection.js';
 import type { EngineContext, EngineOptions, ResponseHandler } from './context.js';
 import { CookieJar } from './cookies.js';
 import { processCreateChildRequest, startCreateChild } from './create-child-sa.js';
@@ -34,6 +34,7 @@ import {
   transmitRequest,
 } from './exchange-io.js';
 import { processAuthRequest, startIkeAuth } from './ike-auth.js';
+import { scheduleIkeRekey, wasSuperseded } from './ike-rekey.js';
 import { type IkeSa, spiHex } from './ike-sa.js';
 import {
   buildInitRequest,
@@ -334,6 +335,17 @@ export class Ikev2Engine implements EngineContext {
     return this.reqid;
   }
 
+  reqidFor(sa: IkeSa, cfg: ChildConnection): number {
+    const trapped = sa.conn ? this.traps.reqidOf(sa.conn.name, cfg.name) : undefined;
+    // One CHILD_SA per trap reqid: a second one of the same config gets its own.
+    if (
+      trapped !== undefined &&
+      !this.listSas().some((o) => o.children.some((c) => c.reqid === trapped))
+    )
+      return trapped;
+    return this.allocateReqid();
+  }
+
   sasOf(conn: IkeConnection): IkeSa[] {
     return this.listSas().filter((sa) => sa.conn?.name === conn.name);
   }
@@ -350,6 +362,7 @@ export class Ikev2Engine implements EngineContext {
     this.listeners.established?.(sa);
     startLiveness(this, sa);
     startNatKeepalive(this, sa);
+    scheduleIkeRekey(this, sa);
     if (sa.role === 'initiator' && sa.conn) {
       // The first CHILD_SA rides in IKE_AUTH; the others follow with CREATE_CHILD_SA.
       for (const cfg of sa.conn.children.slice(1)) startCreateChild(this, sa, cfg);
@@ -676,7 +689,7 @@ export class Ikev2Engine implements EngineContext {
       const conn = sa.conn;
       await this.closeSa(sa, close);
       // The manual's Close Action: what follows a delete by the peer.
-      if (conn && close === 'deleted by peer')
+      if (conn && close === 'deleted by peer' && !wasSuperseded(sa))
         await this.afterDown(conn, conn.closeAction ?? 'none');
     }
   }

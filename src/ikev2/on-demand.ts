@@ -133,6 +133,11 @@ export class TrapTable {
     }
   }
 
+  /** The reqid of the trap policy of a connection's child, if it has one. */
+  reqidOf(connName: string, childName: string): number | undefined {
+    return this.traps.get(connName)?.find((t) => t.child.name === childName)?.reqid;
+  }
+
   /** The trap an ACQUIRE belongs to (by reqid), if any. */
   match(ev: AcquireEvent): { conn: IkeConnection; child: ChildConnection } | undefined {
     for (const list of this.traps.values()) {

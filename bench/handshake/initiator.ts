@@ -65,6 +65,12 @@ export interface DriverOptions {
   readonly remoteTs: string;
   readonly retransmitTimeoutMs: number;
   readonly retransmitTries: number;
+  /**
+   * Seed of the MemoryKernel's SPI generator; random per worker by default.
+   * One fixed seed for all workers makes their CHILD_SA SPIs collide at the
+   * responder (a reproducer for its handling of a failed kernel install).
+   */
+  readonly spiSeed?: number;
   /** Keep established IKE_SAs instead of deleting them (the memory probe). */
   readonly keepEstablished?: boolean;
 }
@@ -138,7 +144,7 @@ export class HandshakeDriver {
       },
       // A seed of its own per worker: equal seeds give equal SPI sequences, and
       // the responder's outbound SAs (our SPIs) would collide (EEXIST).
-      new MemoryKernel({ seed: randomInt(1, 2 ** 31) }),
+      new MemoryKernel({ seed: opts.spiSeed ?? randomInt(1, 2 ** 31) }),
       {
         retransmit: {
           timeoutMs: opts.retransmitTimeoutMs,

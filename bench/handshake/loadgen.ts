@@ -40,7 +40,7 @@ const USAGE =
   'usage: loadgen --target ADDR --local ADDR [--port 500] [--workers N] [--concurrency N]\n' +
   '  [--warmup S] [--duration S] [--psk TEXT] [--ike PROPOSAL] [--esp PROPOSAL]\n' +
   '  [--remote-ts CIDR] [--retransmit-timeout MS] [--retransmit-tries N]\n' +
-  '  [--responder-pid PID] [--label NAME]';
+  '  [--responder-pid PID] [--label NAME] [--spi-seed N]';
 
 export function parseArgs(argv: readonly string[]): LoadgenOptions {
   const get = (name: string): string | undefined => {
@@ -59,6 +59,7 @@ export function parseArgs(argv: readonly string[]): LoadgenOptions {
   if (!target || !local) throw new Error(USAGE);
   const pid = get('responder-pid');
   const esp = get('esp');
+  const spiSeed = get('spi-seed');
   return {
     workers: Math.max(1, num('workers', 2)),
     concurrency: Math.max(1, num('concurrency', 64)),
@@ -73,6 +74,7 @@ export function parseArgs(argv: readonly string[]): LoadgenOptions {
       psk: get('psk') ?? 'styx handshake benchmark pre-shared key',
       ikeProposal: get('ike') ?? 'aes256gcm16-prfsha256-x25519',
       ...(esp ? { espProposal: esp } : {}),
+      ...(spiSeed ? { spiSeed: Number(spiSeed) } : {}),
       remoteTs: get('remote-ts') ?? '10.200.0.0/16',
       retransmitTimeoutMs: num('retransmit-timeout', 4000),
       retransmitTries: num('retransmit-tries', 5),

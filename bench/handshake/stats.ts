@@ -66,11 +66,6 @@ export function counterDelta(
   return out;
 }
 
-/** Adds `n` to a reason's tally (failure reasons, closed SAs by reason). */
-export function tally(into: Map<string, number>, reason: string, n = 1): void {
-  into.set(reason, (into.get(reason) ?? 0) + n);
-}
-
 /**
  * A reason with numbers and hex runs replaced, so that "request 3 not
  * answered" and "request 4 not answered" count as one kind of failure.

@@ -262,6 +262,7 @@ const onDemand: Scenario = {
     { do: 'ping', from: 'alice', to: ADDR.bob.v4, count: 3, expect: 'reply' },
     { do: 'swanctl', ns: 'sun', args: ['--terminate', '--ike', 'gw', '--timeout', '20'] },
     styxLog('moon', { match: [/IKE_SA closed: deleted by peer/] }),
+    settle,
     {
       do: 'xfrm',
       ns: 'moon',
@@ -281,7 +282,152 @@ const onDemand: Scenario = {
   timeoutMs: 120_000,
 };
 
+const ikeRekeyInitiator: Scenario = {
+  name: 'styx-initiator-ike-rekey',
+  summary:
+    'Styx on moon rekeys the IKE_SA every ~8 s (RFC 7296 §2.18) while alice pings bob every 10 ms: the CHILD_SA moves to the new IKE_SA, 0 packets lost, strongSwan keeps one IKE_SA',
+  topology: 'net2net',
+  daemons: [
+    charonDaemon('sun', [conn()]),
+    styxDaemon('moon', [conn({ moon: { conn: ['rekey_time: 8s', 'rand_time: 1s'] } })]),
+  ],
+  steps: [
+    styxctl('moon', ['up', 'gw'], { match: [/established/] }),
+    pingWithoutLoss(20),
+    styxLog('moon', { count: [{ pattern: /IKE_SA rekeyed to/, min: 2 }] }),
+    settle,
+    charonHoldsOne('sun'),
+    { do: 'ping', from: 'alice', to: ADDR.bob.v4, count: 2, expect: 'reply' },
+    styxctl('moon', ['down', 'gw']),
+  ],
+  timeoutMs: 180_000,
+};
+
+const ikeRekeyResponder: Scenario = {
+  name: 'styx-responder-ike-rekey',
+  summary:
+    'strongSwan on moon rekeys the IKE_SA every ~8 s; Styx on sun answers, moves the CHILD_SA and drops the old IKE_SA when strongSwan deletes it; 0 pings lost',
+  topology: 'net2net',
+  daemons: [
+    charonDaemon('moon', [conn({ moon: { conn: ['rekey_time = 8s', 'over_time = 60s', 'rand_time = 1s'] } })]),
+    styxDaemon('sun', [conn()]),
+  ],
+  steps: [
+    { do: 'swanctl', ns: 'moon', args: ['--initiate', '--child', 'net', '--timeout', '30'] },
+    pingWithoutLoss(20),
+    styxLog('sun', { count: [{ pattern: /IKE_SA rekeyed by peer to/, min: 2 }] }),
+    settle,
+    charonHoldsOne('moon'),
+    styxctl('sun', ['status'], {
+      count: [{ pattern: /gw: #\d+, ESTABLISHED, IKEv2/, min: 1, max: 1 }],
+    }),
+    { do: 'swanctl', ns: 'moon', args: ['--terminate', '--ike', 'gw', '--timeout', '20'] },
+  ],
+  timeoutMs: 180_000,
+};
+
+/** moon (behind the NAT router) and sun know each other by name: moon's address is rewritten. */
+const NAT_IDS = { moon: 'moon.styx.lab', sun: 'sun.styx.lab' };
+
+function natConn(extra: ConnSpec['extra']): ConnSpec {
+  return { ...conn(extra), ids: NAT_IDS };
+}
+
+const natCaptureChecks: Step = {
+  do: 'capture',
+  name: 'wan',
+  expect: {
+    match: [
+      new RegExp(
+        `${ADDR.natOutside.v4.replace(/\./g, '\\.')}\\.\\d+ > ${ADDR.sun.v4.replace(/\./g, '\\.')}\\.4500: UDP-encap: ESP`,
+      ),
+      new RegExp(
+        `${ADDR.sun.v4.replace(/\./g, '\\.')}\\.4500 > ${ADDR.natOutside.v4.replace(/\./g, '\\.')}\\.\\d+: UDP-encap: ESP`,
+      ),
+    ],
+    noMatch: [/ICMP echo request/],
+  },
+};
+
+const natInitiator: Scenario = {
+  name: 'styx-initiator-nat',
+  summary:
+    'Styx on moon behind a masquerading router initiates to strongSwan on sun: NAT detected, IKE floats to 4500, ESP in UDP both ways, a CHILD_SA rekey keeps the encapsulation',
+  topology: 'net2net-nat',
+  daemons: [
+    charonDaemon('sun', [natConn({ sun: { remoteAddr: '%any' } })]),
+    styxDaemon('moon', [
+      natConn({
+        moon: {
+          localAddr: ADDR.moonPrivate.v4,
+          child: ['rekey_time: 8s', 'life_time: 30s', 'rand_time: 1s'],
+        },
+      }),
+    ]),
+  ],
+  captures: [{ name: 'wan', ns: 'wan', dev: 'br0' }],
+  steps: [
+    styxctl('moon', ['up', 'gw'], { match: [/established/] }),
+    styxLog('moon', { match: [/NAT detected/] }),
+    { do: 'ping', from: 'alice', to: ADDR.bob.v4, count: 3, expect: 'reply' },
+    {
+      do: 'xfrm',
+      ns: 'moon',
+      show: 'state',
+      expect: { match: [/encap type espinudp sport 4500 dport 4500/] },
+    },
+    styxLog('moon', { match: [/CHILD_SA net\{\d+\} rekeyed to/] }),
+    settle,
+    { do: 'ping', from: 'alice', to: ADDR.bob.v4, count: 3, expect: 'reply' },
+    {
+      do: 'xfrm',
+      ns: 'moon',
+      show: 'state',
+      expect: { count: [{ pattern: /encap type espinudp sport 4500 dport 4500/, min: 2, max: 2 }] },
+    },
+    // Behind the NAT, Styx sends a keepalive (one octet 0xFF) every 20 s (RFC 3948 §2.3).
+    { do: 'sleep', ms: 21_000 },
+    {
+      do: 'capture',
+      name: 'wan',
+      expect: { match: [/192\.0\.2\.254\.\d+ > 192\.0\.2\.2\.4500: isakmp-nat-keep-alive/] },
+    },
+    natCaptureChecks,
+    styxctl('moon', ['down', 'gw']),
+  ],
+  timeoutMs: 120_000,
+};
+
+const natResponder: Scenario = {
+  name: 'styx-responder-nat',
+  summary:
+    "strongSwan on moon behind a masquerading router initiates to Styx on sun: Styx follows the NAT-T port and installs ESP-in-UDP SAs to the router's port",
+  topology: 'net2net-nat',
+  daemons: [
+    charonDaemon('moon', [natConn({ moon: { localAddr: ADDR.moonPrivate.v4 } })]),
+    styxDaemon('sun', [natConn({ sun: { remoteAddr: '%any' } })]),
+  ],
+  captures: [{ name: 'wan', ns: 'wan', dev: 'br0' }],
+  steps: [
+    { do: 'swanctl', ns: 'moon', args: ['--initiate', '--child', 'net', '--timeout', '30'] },
+    { do: 'ping', from: 'alice', to: ADDR.bob.v4, count: 3, expect: 'reply' },
+    {
+      do: 'xfrm',
+      ns: 'sun',
+      show: 'state',
+      expect: { match: [/encap type espinudp sport \d+ dport 4500/] },
+    },
+    natCaptureChecks,
+    { do: 'swanctl', ns: 'moon', args: ['--terminate', '--ike', 'gw', '--timeout', '20'] },
+  ],
+  timeoutMs: 120_000,
+};
+
 export const STYX_LIFECYCLE_SCENARIOS: readonly Scenario[] = [
+  ikeRekeyInitiator,
+  ikeRekeyResponder,
+  natInitiator,
+  natResponder,
   childRekeyInitiator,
   childRekeyResponder,
   childRekeyCollision,

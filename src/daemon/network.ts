@@ -66,6 +66,23 @@ export class IkeSocketSet implements NetworkPort {
     }
   }
 
+  sendNatKeepalive(local: Endpoint, remote: Endpoint): void {
+    const family = remote.address.includes(':') ? 6 : 4;
+    const socket = this.sockets.find((s) => s.family === family && s.natt);
+    const wildcard = local.address === '0.0.0.0' || local.address === '::';
+    try {
+      socket?.sendNatKeepalive({
+        to: remote.address,
+        port: remote.port,
+        ...(wildcard ? {} : { from: local.address }),
+      });
+    } catch (e) {
+      this.options.onError(
+        `keepalive to ${remote.address}[${remote.port}] failed: ${(e as Error).message}`,
+      );
+    }
+  }
+
   close(): void {
     for (const s of this.sockets) s.close();
   }

@@ -36,9 +36,18 @@ import { proposalsFromWire, proposalsToWire, proposalToWire } from './wire-conve
 
 const ZERO_SPI = new Uint8Array(8);
 
-function natNotifies(spiI: Uint8Array, spiR: Uint8Array, local: Endpoint, remote: Endpoint) {
+function natNotifies(
+  spiI: Uint8Array,
+  spiR: Uint8Array,
+  local: Endpoint,
+  remote: Endpoint,
+  forceEncap = false,
+) {
+  // nat_traversal: force (strongSwan's encap = yes): a source hash that cannot
+  // match makes the peer see a NAT in front of us, so ESP goes into UDP.
+  const source = forceEncap ? { address: '0.0.0.0', port: 0 } : local;
   return [
-    notify(NotifyType.NAT_DETECTION_SOURCE_IP, natDetectionHash(spiI, spiR, local)),
+    notify(NotifyType.NAT_DETECTION_SOURCE_IP, natDetectionHash(spiI, spiR, source)),
     notify(NotifyType.NAT_DETECTION_DESTINATION_IP, natDetectionHash(spiI, spiR, remote)),
   ];
 }
@@ -103,7 +112,7 @@ export function buildInitRequest(sa: IkeSa): Uint8Array {
     },
     { kind: 'KE', group: sa.keGroup, data: sa.ke!.publicValue },
     { kind: 'Nonce', nonce: sa.ni },
-    ...natNotifies(sa.spiI, ZERO_SPI, sa.local, sa.remote),
+    ...natNotifies(sa.spiI, ZERO_SPI, sa.local, sa.remote, conn.forceEncap === true),
   );
   if (conn.fragmentation) payloads.push(notify(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED));
   payloads.push(...signatureHashNotifies([conn]));
@@ -195,7 +204,8 @@ function applyNat(sa: IkeSa, spiR: Uint8Array, p: readonly IkePayload[]): void {
   const src = findNotifies(p, NotifyType.NAT_DETECTION_SOURCE_IP).map((n) => n.data);
   const dst = findNotify(p, NotifyType.NAT_DETECTION_DESTINATION_IP)?.data;
   const nat = detectNat(sa.spiI, spiR, sa.local, sa.remote, src, dst);
-  sa.natLocal = nat.local;
+  const forced = sa.conn?.forceEncap === true || sa.candidates.some((c) => c.forceEncap === true);
+  sa.natLocal = nat.local || forced;
   sa.natRemote = nat.remote;
 }
 
@@ -328,7 +338,13 @@ export function processInitRequest(
     { kind: 'Nonce', nonce: sa.nr },
     // RFC 7296 §1.2: HDR, SAr1, KEr, Nr, [CERTREQ].
     ...certReqPayloads(candidates),
-    ...natNotifies(sa.spiI, sa.spiR, d.local, d.remote),
+    ...natNotifies(
+      sa.spiI,
+      sa.spiR,
+      d.local,
+      d.remote,
+      candidates.some((c) => c.forceEncap === true),
+    ),
   ];
   if (sa.fragmentation) payloads.push(notify(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED));
   notePeerAuthHints(ctx, sa, p);

@@ -142,6 +142,16 @@ export class IkeSocket extends EventEmitter<IkeSocketEvents> {
     this.#sent++;
   }
 
+  /**
+   * Sends a NAT-keepalive (RFC 3948 §2.3): one octet 0xFF, without the
+   * non-ESP marker, on the NAT-T socket. Errors are thrown as for send().
+   */
+  sendNatKeepalive(options: IkeSendOptions): void {
+    const native = this.#native;
+    if (native === undefined || !this.natt) return;
+    native.send(new Uint8Array([0xff]), options.to, options.port, options.from);
+  }
+
   /** Closes the socket; `close` is emitted on the next tick. Idempotent. */
   close(): void {
     const native = this.#native;

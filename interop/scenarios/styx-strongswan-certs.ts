@@ -164,7 +164,8 @@ const stillServing = (styx: Gateway): Step[] => [
 ];
 
 /** Styx on sun accepts any *.example.org certificate under the root; strongSwan tries bad ones. */
-const styxAcceptsExampleOrg = certs(MOON_RSA, SUN_ECDSA, { expect: { sun: '*.example.org' } });
+const MOON_FQDN = side('moon-rsa', 'moon.example.org');
+const styxAcceptsExampleOrg = certs(MOON_FQDN, SUN_ECDSA, { expect: { sun: '*.example.org' } });
 const badPeer = (name: string, moon: CertSide): ConnSpec =>
   conn(name, certs(moon, SUN_ECDSA, { cacerts: [pki('root.crt')] }));
 

@@ -146,15 +146,24 @@ async function processAuthResponse(
     if (offer) await releaseSpis(ctx, sa, offer.child);
     await ctx.closeSa(sa, reason);
   };
+  // RFC 7296 §2.21.2: an initiator that refuses the responder says so in a
+  // separate INFORMATIONAL (the responder has installed its CHILD_SA); we
+  // close without waiting for the answer.
+  const refuse = async (reason: string) => {
+    const refusal = [notify(NotifyType.AUTHENTICATION_FAILED)];
+    const id = sa.nextRequestId;
+    sendPackets(ctx, sa, sealPayloads(ctx, sa, ExchangeType.INFORMATIONAL, id, false, refusal));
+    await fail(reason);
+  };
   if (findNotify(payloads, NotifyType.AUTHENTICATION_FAILED)) {
     return fail('peer answered AUTHENTICATION_FAILED');
   }
   const idr = findPayload(payloads, 'IDr');
   const auth = findPayload(payloads, 'AUTH');
-  if (!idr || !auth) return fail('IKE_AUTH response lacks IDr or AUTH');
+  if (!idr || !auth) return refuse('IKE_AUTH response lacks IDr or AUTH');
   const peerId: Identity = { type: idr.idType, data: idr.data };
   if (!peerIdentityMatches(conn.remote, peerId, sa.remote.address)) {
-    return fail(
+    return refuse(
       `peer identity ${formatIdentity(peerId)} does not match ${formatIdentity(conn.remote.id)}`,
     );
   }
@@ -166,14 +175,7 @@ async function processAuthResponse(
     payloads,
     ofInitiator: false,
   });
-  if (!verdict.ok) {
-    // RFC 7296 §2.21.2: an initiator tells the responder in a separate
-    // INFORMATIONAL; we close without waiting for its answer.
-    const refusal = [notify(NotifyType.AUTHENTICATION_FAILED)];
-    const id = sa.nextRequestId;
-    sendPackets(ctx, sa, sealPayloads(ctx, sa, ExchangeType.INFORMATIONAL, id, false, refusal));
-    return fail(verdict.reason);
-  }
+  if (!verdict.ok) return refuse(verdict.reason);
   logAuthenticated(ctx, sa, peerId, verdict.how);
   sa.peerId = peerId;
   ctx.onEstablished(sa);

@@ -39,7 +39,8 @@ function trustRound(id: string, anchors = [cert('root')]): AuthRound {
   return {
     method: 'pubkey',
     id: identityToWire(s as Parameters<typeof identityToWire>[0])!,
-    ...(s.type === 'dn' ? { idSpec: s } : {}),
+    // As the manager builds it: the configured form, for DN and wildcard matching.
+    idSpec: s,
     trust: { trustAnchors: anchors, crls: [crl('inter.crl')] },
   };
 }
@@ -223,6 +224,19 @@ describe('two engines in memory, certificates', () => {
     );
     const logs = await fail(pair);
     expect(logs.b).toMatch(/IKE_SA closed: no connection matches peer identity sun\.example\.org/);
+  });
+
+  it('initiator refuses a responder identity outside its pattern (no IDr sent for a pattern)', async () => {
+    const pair = setup(
+      'neg-initiator-id',
+      { local: ownRound('moon-rsa'), remote: trustRound('*.other.example') },
+      { local: ownRound('sun-p256', 'sun.example.org'), remote: trustRound(MOON) },
+    );
+    const logs = await fail(pair);
+    expect(logs.a).toContain(
+      'IKE_SA closed: peer identity sun.example.org does not match *.other.example',
+    );
+    expect(logs.b).toContain('IKE_SA closed: peer refused our authentication');
   });
 
   it('initiator refuses a revoked responder certificate and says why', async () => {

@@ -141,10 +141,19 @@ export async function answerCreateChild(
       return { payloads: [notify(NotifyType.INVALID_SYNTAX)] };
     }
   }
-  await installNegotiatedChild(ctx, sa, child, false, { ni: nonce.nonce, nr }, secret, {
-    deferOutbound: deferOutbound === true,
-  });
+  const installed = await installNegotiatedChild(
+    ctx,
+    sa,
+    child,
+    false,
+    { ni: nonce.nonce, nr },
+    secret,
+    {
+      deferOutbound: deferOutbound === true,
+    },
+  );
   secret?.fill(0);
+  if (!installed) return { payloads: [notify(NotifyType.NO_PROPOSAL_CHOSEN)] };
   const response = [...answer.payloads];
   const saIndex = response.findIndex((p) => p.kind === 'SA');
   response.splice(saIndex + 1, 0, ...extra);

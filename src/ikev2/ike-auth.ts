@@ -22,7 +22,7 @@ import {
   releaseSpis,
 } from './child-negotiation.js';
 import type { ChildSa } from './child-sa.js';
-import { installChildSa } from './child-sa.js';
+import { installChildSa, removeChildSa } from './child-sa.js';
 import type { AuthMethod as ConfiguredAuth, Identity, IkeConnection } from './connection.js';
 import type { EngineContext } from './context.js';
 import { sealPayloads, sendPackets } from './exchange-io.js';
@@ -59,21 +59,34 @@ export async function installNegotiatedChild(
   nonces: { ni: Uint8Array; nr: Uint8Array },
   pfsSecret?: Uint8Array,
   opts: { deferOutbound?: boolean } = {},
-): Promise<void> {
+): Promise<boolean> {
   const encap = natEncap(sa);
-  await installChildSa(child, {
-    kernel: ctx.kernel,
-    prf: sa.prf!,
-    skD: sa.keys!.skD,
-    ni: nonces.ni,
-    nr: nonces.nr,
-    weInitiated,
-    local: sa.local,
-    remote: sa.remote,
-    ...(pfsSecret ? { pfsSecret } : {}),
-    ...(encap ? { encap } : {}),
-    ...(opts.deferOutbound ? { deferOutbound: true } : {}),
-  });
+  try {
+    await installChildSa(child, {
+      kernel: ctx.kernel,
+      prf: sa.prf!,
+      skD: sa.keys!.skD,
+      ni: nonces.ni,
+      nr: nonces.nr,
+      weInitiated,
+      local: sa.local,
+      remote: sa.remote,
+      ...(pfsSecret ? { pfsSecret } : {}),
+      ...(encap ? { encap } : {}),
+      ...(opts.deferOutbound ? { deferOutbound: true } : {}),
+    });
+  } catch (e) {
+    // RFC 7296 §2.21.3: a CHILD_SA that cannot be set up does not fail the
+    // IKE_SA; undo what reached the kernel and let the caller tell the peer.
+    ctx.ports.logger.log(
+      'warn',
+      sa.label,
+      `CHILD_SA ${child.config.name} not installed: ${(e as Error).message}`,
+    );
+    await removeChildSa(child, ctx.kernel);
+    await releaseSpis(ctx, sa, child);
+    return false;
+  }
   child.installedAt = ctx.ports.clock.now();
   sa.children.push(child);
   ctx.childInstalled(sa, child);
@@ -88,6 +101,7 @@ export async function installNegotiatedChild(
       reqid: child.reqid,
     },
   );
+  return true;
 }
 
 // ------------------------------------------------------------------ initiator
@@ -265,12 +279,16 @@ export async function processAuthRequest(
   ctx.onEstablished(sa);
   if (findPayload(payloads, 'SA')) {
     const answer = await answerChildOffer(ctx, sa, conn, payloads, { ignoreKe: true });
-    if (answer.ok) {
-      await installNegotiatedChild(ctx, sa, answer.child, false, { ni: sa.ni, nr: sa.nr });
-    } else {
+    if (!answer.ok) {
       ctx.ports.logger.log('warn', sa.label, `CHILD_SA not established: ${answer.reason}`);
+      response.push(...answer.payloads);
+    } else if (
+      await installNegotiatedChild(ctx, sa, answer.child, false, { ni: sa.ni, nr: sa.nr })
+    ) {
+      response.push(...answer.payloads);
+    } else {
+      response.push(notify(NotifyType.NO_PROPOSAL_CHOSEN));
     }
-    response.push(...answer.payloads);
   }
   return { payloads: response };
 }

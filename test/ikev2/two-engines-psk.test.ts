@@ -217,3 +217,36 @@ describe('RFC 6023 childless and RFC 7296 §2.5 critical payloads', () => {
     expect(pair.b.engine.counters.malformed).toBe(1);
   });
 });
+
+describe('a CHILD_SA the kernel refuses (RFC 7296 §2.21.3)', () => {
+  it('keeps the IKE_SA, answers NO_PROPOSAL_CHOSEN and leaves nothing in the kernel', async () => {
+    const pair = makePair('kernel-refuses');
+    configure(pair);
+    // The kernel refuses the outbound SA (as when an SA with that SPI exists).
+    pair.b.kernel.addSa = async () => {
+      throw new Error('add SA: EEXIST (simulated)');
+    };
+    await pair.a.engine.initiate('a');
+    expect(
+      await pair.run(
+        () =>
+          pair.a.engine.listSas()[0]?.state === 'established' &&
+          pair.b.engine.listSas()[0]?.state === 'established',
+      ),
+    ).toBe(true);
+    await pair.run(() => false, 1000);
+    expect(pair.a.engine.listSas()[0]?.children).toHaveLength(0);
+    expect(pair.b.engine.listSas()[0]?.children).toHaveLength(0);
+    expect(pair.b.logger.lines.join('\n')).toMatch(/CHILD_SA net not installed: .*EEXIST/);
+    expect(pair.a.logger.lines.join('\n')).toMatch(/refused the CHILD_SA with NO_PROPOSAL_CHOSEN/);
+    const left = async (k: typeof pair.a.kernel) =>
+      (await k.listSas()).map(
+        (s) => `${s.src}>${s.dst} ${s.spi.toString(16)} ${s.aead ? 'full' : 'larval'}`,
+      );
+    expect({ a: await left(pair.a.kernel), b: await left(pair.b.kernel) }).toEqual({
+      a: [],
+      b: [],
+    });
+    expect(await pair.b.kernel.listPolicies()).toHaveLength(0);
+  });
+});

@@ -94,6 +94,13 @@ export class SimHost {
     engine.listeners.closed = (sa) => {
       if (alive.value) this.observer.closed(this, sa);
     };
+    // What styxd does: the kernel's events (EXPIRE, ACQUIRE, MAPPING) go to the engine.
+    this.kernel.onEvent((ev) => {
+      if (!alive.value) return;
+      engine.kernelEvent(ev).catch((e) => {
+        if (alive.value) this.observer.error(this.name, `kernel event ${ev.type}`, e);
+      });
+    });
     this.engine = engine;
     this.net.bind(this.address, (d) =>
       engine.receive(d).catch((e) => {

@@ -55,7 +55,7 @@ ${charonSettings}
 }
 # swanctl loads every installed plugin by default, which takes ~7 s in UML.
 swanctl {
-  load = pem pkcs1 pkcs8 x509 pubkey openssl random
+  load = pem pkcs1 pkcs8 pkcs12 x509 pubkey openssl curve25519 gmp sha1 sha2 hmac aes des random
 }
 `;
 }

@@ -309,7 +309,9 @@ const ikeRekeyResponder: Scenario = {
     'strongSwan on moon rekeys the IKE_SA every ~8 s; Styx on sun answers, moves the CHILD_SA and drops the old IKE_SA when strongSwan deletes it; 0 pings lost',
   topology: 'net2net',
   daemons: [
-    charonDaemon('moon', [conn({ moon: { conn: ['rekey_time = 8s', 'over_time = 60s', 'rand_time = 1s'] } })]),
+    charonDaemon('moon', [
+      conn({ moon: { conn: ['rekey_time = 8s', 'over_time = 60s', 'rand_time = 1s'] } }),
+    ]),
     styxDaemon('sun', [conn()]),
   ],
   steps: [
@@ -423,7 +425,79 @@ const natResponder: Scenario = {
   timeoutMs: 120_000,
 };
 
+/**
+ * strongSwan on moon "restarts": with moon cut off, its IKE_SA is dropped
+ * without a delete reaching Styx, then it connects again with INITIAL_CONTACT
+ * (RFC 7296 §2.4), and Styx removes its stale IKE_SA and CHILD_SA.
+ */
+const peerRestart: Scenario = {
+  name: 'styx-responder-peer-restart',
+  summary:
+    'strongSwan on moon loses its SAs silently and connects again with INITIAL_CONTACT: Styx on sun replaces its stale IKE_SA and CHILD_SA, leaving one of each',
+  topology: 'net2net',
+  daemons: [charonDaemon('moon', [conn()]), styxDaemon('sun', [conn()])],
+  steps: [
+    { do: 'swanctl', ns: 'moon', args: ['--initiate', '--child', 'net', '--timeout', '30'] },
+    { do: 'ping', from: 'alice', to: ADDR.bob.v4, count: 2, expect: 'reply' },
+    { do: 'exec', ns: 'wan', argv: ['ip', 'link', 'set', 'moon', 'down'] },
+    {
+      do: 'run',
+      what: 'strongSwan drops its IKE_SA; the delete is lost',
+      async run(lab) {
+        // --force with a timeout: give up on the delete after 2 s and destroy the IKE_SA.
+        const args = ['swanctl', '--terminate', '--ike', 'gw', '--force', '--timeout', '2'];
+        await lab.exec('moon', args, 15_000);
+        for (let i = 0; i < 20; i++) {
+          const r = await lab.exec('moon', ['swanctl', '--list-sas']);
+          if (!/gw: #/.test(r.stdout)) return;
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+        throw new Error('strongSwan still holds its IKE_SA');
+      },
+    },
+    { do: 'exec', ns: 'wan', argv: ['ip', 'link', 'set', 'moon', 'up'] },
+    { do: 'swanctl', ns: 'moon', args: ['--initiate', '--child', 'net', '--timeout', '30'] },
+    styxLog('sun', { match: [/IKE_SA closed: peer sent INITIAL_CONTACT/] }),
+    { do: 'ping', from: 'alice', to: ADDR.bob.v4, count: 3, expect: 'reply' },
+    settle,
+    styxctl('sun', ['status'], {
+      count: [
+        { pattern: /gw: #\d+, ESTABLISHED, IKEv2/, min: 1, max: 1 },
+        { pattern: /net: #\d+, reqid \d+, INSTALLED, TUNNEL/, min: 1, max: 1 },
+      ],
+    }),
+    twoEspSas('sun'),
+    { do: 'swanctl', ns: 'moon', args: ['--terminate', '--ike', 'gw', '--timeout', '20'] },
+  ],
+  timeoutMs: 120_000,
+};
+
+const childRekeyBytes: Scenario = {
+  name: 'styx-initiator-child-rekey-bytes',
+  summary:
+    "Styx on moon sets a soft byte limit of 40 kB on the CHILD_SA's SAs: the kernel's EXPIRE starts each rekey while alice pings bob every 10 ms, 0 packets lost",
+  topology: 'net2net',
+  daemons: [
+    charonDaemon('sun', [conn()]),
+    styxDaemon('moon', [
+      conn({ moon: { child: ['rekey_bytes: 40k', 'life_bytes: 100M', 'rand_bytes: 0'] } }),
+    ]),
+  ],
+  steps: [
+    styxctl('moon', ['up', 'gw'], { match: [/established/] }),
+    pingWithoutLoss(10),
+    styxLog('moon', { count: [{ pattern: /CHILD_SA net\{\d+\} rekeyed to/, min: 2 }] }),
+    settle,
+    charonHoldsOne('sun'),
+    twoEspSas('moon'),
+    styxctl('moon', ['down', 'gw']),
+  ],
+  timeoutMs: 120_000,
+};
+
 export const STYX_LIFECYCLE_SCENARIOS: readonly Scenario[] = [
+  childRekeyBytes,
+  peerRestart,
   ikeRekeyInitiator,
   ikeRekeyResponder,
   natInitiator,

@@ -28,6 +28,7 @@ import { type ChildSa, installPendingOutbound } from './child-sa.js';
 import type { EngineContext } from './context.js';
 import { answerCreateChild } from './create-child-sa.js';
 import { installNegotiatedChild } from './ike-auth.js';
+import { ikeRekeyPending, wasSuperseded } from './ike-rekey.js';
 import type { IkeSa } from './ike-sa.js';
 import { deleteChildSa, dropChild } from './informational.js';
 import { findErrorNotify, findPayload, numberToSpi, spiToNumber } from './payloads.js';
@@ -53,13 +54,31 @@ const replaced = new WeakSet<ChildSa>();
 const RETRY_MIN_MS = 1000;
 const RETRY_SPREAD_MS = 4000;
 
+/** When each CHILD_SA is due for its rekey (clock ms), kept across IKE_SA rekeys. */
+const rekeyDue = new WeakMap<ChildSa, number>();
+
 /** Arms the timer that rekeys `child` (rekey time minus random jitter, strongSwan's rand_time). */
 export function scheduleChildRekey(ctx: EngineContext, sa: IkeSa, child: ChildSa): void {
   const cfg = child.config;
   if (!cfg.rekeySeconds || sa.conn?.rekey === false) return;
   const jitter = Math.min(cfg.rekeyJitterSeconds ?? 0, cfg.rekeySeconds - 1);
   const ms = (cfg.rekeySeconds - randomFraction(ctx) * Math.max(0, jitter)) * 1000;
-  ctx.schedule(sa, Math.round(ms), async () => startChildRekey(ctx, sa, child));
+  rekeyDue.set(child, ctx.ports.clock.now() + Math.round(ms));
+  armChildRekey(ctx, sa, child);
+}
+
+/**
+ * (Re-)arms the rekey timer of `child` on `sa`: after an IKE_SA rekey the
+ * CHILD_SAs move to the new IKE_SA and the old one's timers are gone.
+ */
+export function armChildRekey(ctx: EngineContext, sa: IkeSa, child: ChildSa): void {
+  const due = rekeyDue.get(child);
+  if (due === undefined) return;
+  const ms = Math.max(0, due - ctx.ports.clock.now());
+  ctx.schedule(sa, ms, async () => {
+    // Only the IKE_SA that holds the CHILD_SA now rekeys it.
+    if (sa.children.includes(child)) startChildRekey(ctx, sa, child);
+  });
 }
 
 function randomFraction(ctx: EngineContext): number {
@@ -76,6 +95,8 @@ function retryLater(ctx: EngineContext, sa: IkeSa, old: ChildSa): void {
 function rekeyable(sa: IkeSa, old: ChildSa): boolean {
   return (
     sa.state === 'established' &&
+    // During an IKE_SA rekey the CHILD_SAs wait; the new IKE_SA re-arms their timers.
+    !ikeRekeyPending(sa) &&
     old.state === 'installed' &&
     !replaced.has(old) &&
     sa.children.includes(old)
@@ -253,6 +274,8 @@ export async function processChildRekeyRequest(
       data: new Uint8Array(0),
     },
   ];
+  // The CHILD_SAs moved to a new IKE_SA: the peer should retry there (§2.25.2).
+  if (wasSuperseded(sa)) return refuse(NotifyType.TEMPORARY_FAILURE);
   if (!old) return refuse(NotifyType.CHILD_SA_NOT_FOUND);
   // §2.25.1: a rekey of a CHILD_SA we are deleting gets TEMPORARY_FAILURE.
   if (old.state === 'deleting' || old.state === 'deleted' || replaced.has(old)) {

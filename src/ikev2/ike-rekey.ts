@@ -14,7 +14,7 @@ import { deriveIkeSaKeys, rekeySkeyseed } from '../crypto/kdf/index.js';
 import { getEncr, getInteg, getKe, getPrf } from '../crypto/registry.js';
 import type { KeyExchange } from '../crypto/types.js';
 import { ExchangeType, type IkePayload, NotifyType, nameOf } from '../wire/ikev2/index.js';
-import { holdsLowestNonce } from './child-rekey.js';
+import { armChildRekey, holdsLowestNonce } from './child-rekey.js';
 import type { EngineContext } from './context.js';
 import { IkeSa } from './ike-sa.js';
 import { chosenAsProposal } from './ike-sa-init.js';
@@ -44,6 +44,16 @@ const rekeyedByPeer = new WeakMap<IkeSa, IkeRekeyRecord>();
 const rekeying = new WeakSet<IkeSa>();
 /** IKE_SAs replaced by a rekey, or redundant after a collision: their delete is no close. */
 const superseded = new WeakSet<IkeSa>();
+
+/** Is an IKE_SA rekey of `sa` in flight, or is `sa` already replaced? CHILD_SA rekeys wait. */
+export function ikeRekeyPending(sa: IkeSa): boolean {
+  return rekeying.has(sa) || superseded.has(sa);
+}
+
+/** A CHILD_SA of `sa` is being rekeyed: an IKE_SA rekey would have to wait (§2.25.2). */
+function childRekeyInFlight(sa: IkeSa): boolean {
+  return sa.children.some((c) => c.state === 'rekeying');
+}
 
 /** Was `sa` replaced by a rekey (so its deletion must not trigger a close action)? */
 export function wasSuperseded(sa: IkeSa): boolean {
@@ -110,7 +120,9 @@ function deriveNewSa(
 
 /** The new IKE_SA takes over: CHILD_SAs move, timers start. */
 function takeOver(ctx: EngineContext, from: IkeSa, to: IkeSa): void {
-  to.children.push(...from.children.splice(0));
+  const moved = from.children.splice(0);
+  to.children.push(...moved);
+  for (const child of moved) armChildRekey(ctx, to, child);
   superseded.add(from);
   if (to.state !== 'established') {
     to.state = 'established';
@@ -132,6 +144,11 @@ function orderForGroup(proposals: readonly Proposal[], group: number): Proposal[
 export function startIkeRekey(ctx: EngineContext, old: IkeSa, group?: number): void {
   const conn = old.conn;
   if (!conn || old.state !== 'established' || rekeying.has(old) || superseded.has(old)) return;
+  if (childRekeyInFlight(old)) {
+    // One rekey at a time: try again once the CHILD_SA rekey is done.
+    ctx.schedule(old, 1000, async () => startIkeRekey(ctx, old, group));
+    return;
+  }
   rekeying.add(old);
   const keGroup = group ?? (old.keGroup || conn.proposals[0]?.ke[0] || 0);
   const spi = ctx.ports.random(8);
@@ -245,7 +262,9 @@ export async function processIkeRekeyRequest(
   payloads: IkePayload[],
 ): Promise<IkePayload[]> {
   const conn = old.conn!;
-  if (superseded.has(old) || rekeyedByPeer.has(old)) return [notify(NotifyType.TEMPORARY_FAILURE)];
+  // §2.25.2: not while this IKE_SA is replaced or a CHILD_SA rekey of ours is in flight.
+  if (superseded.has(old) || rekeyedByPeer.has(old) || childRekeyInFlight(old))
+    return [notify(NotifyType.TEMPORARY_FAILURE)];
   const saP = findPayload(payloads, 'SA')!;
   const ni = findPayload(payloads, 'Nonce')!;
   const peerKe = findPayload(payloads, 'KE');

@@ -59,6 +59,19 @@ describe('IKE_SA rekey (RFC 7296 §2.18)', () => {
     await expectOneIkeSa(pair);
   });
 
+  it('CHILD_SAs keep their rekey schedule on the new IKE_SA', async () => {
+    const pair = lifecyclePair({
+      a: { ike: { rekeySeconds: 15 }, child: { rekeySeconds: 20, lifeSeconds: 40 } },
+    });
+    await establish(pair);
+    await pair.run(() => false, 63_000);
+    expect(pair.a.logger.lines.filter((l) => /IKE_SA rekeyed to/.test(l)).length).toBe(4);
+    expect(pair.a.logger.lines.filter((l) => /CHILD_SA net\{\d+\} rekeyed to/.test(l)).length).toBe(
+      3,
+    );
+    await expectOneIkeSa(pair);
+  });
+
   for (const seed of ['k1', 'k2', 'k3', 'k4']) {
     it(`simultaneous IKE_SA rekeys leave one IKE_SA on each side (seed ${seed})`, async () => {
       const pair = lifecyclePair({

@@ -73,46 +73,76 @@ export interface CertAuthSpec {
   readonly crls?: readonly string[];
   /** The identity each gateway expects of its peer when it is not the peer's `id`. */
   readonly expect?: { readonly moon?: string; readonly sun?: string };
+  /** This gateway authenticates with the lab PSK instead (its `id` only), the other with its certificate. */
+  readonly psk?: Gateway;
 }
 
 const expectedPeerId = (ns: Gateway, a: CertAuthSpec): string => a.expect?.[ns] ?? a[peerOf(ns)].id;
 
+/** The certificate this gateway signs with, unless it uses the PSK. */
+const ownCert = (ns: Gateway, a: CertAuthSpec): CertSide | undefined =>
+  a.psk === ns ? undefined : a[ns];
+
 function styxAuthLines(ns: Gateway, a: CertAuthSpec): string[] {
   const me = a[ns];
-  const certs = [me.cert, ...(me.intermediates ?? [])].join(', ');
+  const cert = ownCert(ns, a);
+  const certs = cert ? [cert.cert, ...(cert.intermediates ?? [])].join(', ') : '';
   const cacerts = [...a.cacerts, ...(a.crls ?? [])].join(', ');
+  const peerId = expectedPeerId(ns, a);
   return [
-    `    local: { auth: pubkey, id: "${me.id}", certs: [${certs}], key: ${me.key} }`,
-    `    remote: { auth: pubkey, id: "${expectedPeerId(ns, a)}", cacerts: [${cacerts}] }`,
+    cert
+      ? `    local: { auth: pubkey, id: "${me.id}", certs: [${certs}], key: ${cert.key} }`
+      : `    local: { auth: psk, id: "${me.id}" }`,
+    a.psk === peerOf(ns)
+      ? `    remote: { auth: psk, id: "${peerId}" }`
+      : `    remote: { auth: pubkey, id: "${peerId}", cacerts: [${cacerts}] }`,
+    ...(a.psk ? [`    psk: { secret: ${LAB_PSK} }`] : []),
   ];
 }
 
 function charonAuthLines(ns: Gateway, a: CertAuthSpec): string {
   const me = a[ns];
-  return `    local {
-      auth = pubkey
-      certs = ${me.cert}
-      id = "${me.id}"
-    }
-    remote {
-      auth = pubkey
-      cacerts = ${a.cacerts.join(', ')}
-      id = "${expectedPeerId(ns, a)}"
-    }`;
+  const cert = ownCert(ns, a);
+  const local = cert
+    ? `      auth = pubkey\n      certs = ${cert.cert}\n      id = "${me.id}"`
+    : `      auth = psk\n      id = "${me.id}"`;
+  const remote =
+    a.psk === peerOf(ns)
+      ? `      auth = psk\n      id = "${expectedPeerId(ns, a)}"`
+      : `      auth = pubkey\n      cacerts = ${a.cacerts.join(', ')}\n      id = "${expectedPeerId(ns, a)}"`;
+  return `    local {\n${local}\n    }\n    remote {\n${remote}\n    }`;
 }
 
 /** strongSwan's private keys: swanctl loads them only from its `private/` directory. */
 function charonKeyFiles(ns: Gateway, conns: readonly ConnSpec[]) {
-  const keys = new Set(conns.flatMap((c) => (c.certs ? [c.certs[ns].key] : [])));
+  const keys = new Set(
+    conns.flatMap((c) => {
+      const cert = c.certs && ownCert(ns, c.certs);
+      return cert ? [cert.key] : [];
+    }),
+  );
   return [...keys].map((from, i) => ({ path: `private/key-${i}.pem`, from }));
 }
 
 /** The intermediates strongSwan sends along with its certificate. */
 function charonAuthorities(ns: Gateway, conns: readonly ConnSpec[]): string {
-  const files = new Set(conns.flatMap((c) => c.certs?.[ns].intermediates ?? []));
+  const files = new Set(
+    conns.flatMap((c) => (c.certs && ownCert(ns, c.certs)?.intermediates) || []),
+  );
   if (files.size === 0) return '';
   const entries = [...files].map((f, i) => `  im-${i} {\n    cacert = ${f}\n  }`);
   return `authorities {\n${entries.join('\n')}\n}\n`;
+}
+
+/** The PSK of the mixed connections, for both gateways' identities (sections must start with `ike`). */
+function charonMixedSecrets(conns: readonly ConnSpec[]): string[] {
+  return conns.flatMap((c, i) =>
+    c.certs?.psk
+      ? [
+          `  ike-mixed-${i} {\n    id-a = "${c.certs.moon.id}"\n    id-b = "${c.certs.sun.id}"\n    secret = ${LAB_PSK}\n  }`,
+        ]
+      : [],
+  );
 }
 
 export interface SideExtra {
@@ -236,7 +266,8 @@ export function charonConf(ns: Gateway, conns: readonly ConnSpec[]): string {
       return `  ike-${i} {\n    id-a = ${ids.moon}\n    id-b = ${ids.sun}\n    secret = ${c.charon?.psk ?? LAB_PSK}\n  }`;
     })
     .join('\n');
-  return `connections {\n${conns.map((c) => charonConnection(ns, c)).join('\n')}\n}\nsecrets {\n${secrets}\n}\n${charonAuthorities(ns, conns)}`;
+  const all = [secrets, ...charonMixedSecrets(conns)].filter((s) => s !== '').join('\n');
+  return `connections {\n${conns.map((c) => charonConnection(ns, c)).join('\n')}\n}\nsecrets {\n${all}\n}\n${charonAuthorities(ns, conns)}`;
 }
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');

@@ -273,6 +273,40 @@ const initiatorNegative: Scenario = {
   timeoutMs: 180_000,
 };
 
+/** Each side its own method (RFC 7296 §2.15): one gateway uses the PSK, the other its certificate. */
+function mixed(role: 'initiator' | 'responder'): Scenario {
+  const styx: Gateway = role === 'initiator' ? 'moon' : 'sun';
+  const charon: Gateway = role === 'initiator' ? 'sun' : 'moon';
+  // moon authenticates with the PSK, sun with its ECDSA certificate.
+  const auth = certs({ ...MOON_RSA, id: 'moon.psk.example' }, SUN_ECDSA, { psk: 'moon' });
+  const up: Step =
+    role === 'initiator'
+      ? styxctl('moon', ['up', 'gw'], { match: [/established/] })
+      : {
+          do: 'swanctl',
+          ns: 'moon',
+          args: ['--initiate', '--ike', 'gw', '--child', 'net', '--timeout', '30'],
+        };
+  return {
+    name: `styx-${role}-certs-mixed-psk`,
+    summary: `Styx as ${role}: moon authenticates with a PSK, sun with an ECDSA certificate; alice pings bob`,
+    topology: 'net2net',
+    daemons: [charonDaemon(charon, [conn('gw', auth)]), styxDaemon(styx, [conn('gw', auth)])],
+    captures: [{ name: 'wan', ns: 'wan', dev: 'br0' }],
+    steps: [
+      up,
+      styxSaw(
+        styx,
+        styx === 'moon'
+          ? /authentication of sun\.example\.org with certificate .*\(ecdsa-sha256\) successful/
+          : /authentication of moon\.psk\.example with pre-shared key successful/,
+      ),
+      ...tunnelChecks(styx, charon, /ESP:AES_GCM_16-256/),
+    ],
+    timeoutMs: 120_000,
+  };
+}
+
 export const STYX_CERT_SCENARIOS: readonly Scenario[] = [
   initiator(
     'rsa',
@@ -296,4 +330,6 @@ export const STYX_CERT_SCENARIOS: readonly Scenario[] = [
   ),
   responderNegative,
   initiatorNegative,
+  mixed('initiator'),
+  mixed('responder'),
 ];

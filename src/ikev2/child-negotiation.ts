@@ -72,8 +72,34 @@ async function allocateSpis(ctx: EngineContext, sa: IkeSa, child: ChildSa): Prom
   }
 }
 
+/** CHILD_SAs whose SPIs we allocated and that are not installed yet, per IKE_SA. */
+const pendingOffers = new WeakMap<IkeSa, Set<ChildSa>>();
+
+function notePending(sa: IkeSa, child: ChildSa): void {
+  const set = pendingOffers.get(sa) ?? new Set<ChildSa>();
+  set.add(child);
+  pendingOffers.set(sa, set);
+}
+
+/** The CHILD_SA was installed (or given up): its SPIs are no longer pending. */
+export function settledOffer(sa: IkeSa, child: ChildSa): void {
+  pendingOffers.get(sa)?.delete(child);
+}
+
+/**
+ * The IKE_SA ends with CHILD_SA offers unanswered: their larval SAs would
+ * stay in the kernel until it expires them, so they go now.
+ */
+export async function releasePendingOffers(ctx: EngineContext, sa: IkeSa): Promise<void> {
+  const set = pendingOffers.get(sa);
+  if (!set) return;
+  pendingOffers.delete(sa);
+  for (const child of set) if (child.state === 'creating') await releaseSpis(ctx, sa, child);
+}
+
 /** Frees larval SAs of a CHILD_SA that did not come about. */
 export async function releaseSpis(ctx: EngineContext, sa: IkeSa, child: ChildSa): Promise<void> {
+  settledOffer(sa, child);
   const dst = sa.local.address;
   const src = sa.remote.address;
   if (child.spiIn)
@@ -100,6 +126,7 @@ export async function buildChildOffer(
 ): Promise<ChildOffer> {
   const child = new ChildSa(cfg, opts.reqid ?? ctx.reqidFor(sa, cfg));
   await allocateSpis(ctx, sa, child);
+  notePending(sa, child);
   const proposals = cfg.proposals.map((p, i) => ({
     ...p,
     num: i + 1,

@@ -20,6 +20,7 @@ import {
   NotifyType,
   peekIkeHeader,
 } from '../wire/ikev2/index.js';
+import { releasePendingOffers } from './child-negotiation.js';
 import { scheduleChildRekey } from './child-rekey.js';
 import { type ChildSa, removeChildSa } from './child-sa.js';
 import type { ChildConnection, IkeConnection } from './connection.js';
@@ -292,6 +293,7 @@ export class Ikev2Engine implements EngineContext {
     for (const t of sa.timers) t.cancel();
     sa.timers.clear();
     for (const child of sa.children.splice(0)) await removeChildSa(child, this.kernel);
+    await releasePendingOffers(this, sa);
     this.sas.delete(spiHex(sa.ourSpi));
     this.halfOpen.delete(this.halfOpenKey(sa.spiI, sa.remote));
     this.requestQueues.delete(sa);

@@ -246,7 +246,10 @@ export class ScenarioRun {
       const contacted = sa.conn !== undefined && w.initiatedSinceBoot.get(peer.name)?.has(sa.conn);
       if (restarted && !contacted) return `stale after ${peer.name} restarted (no DPD)`;
       const closed = w.closes.get(ikeKey(sa));
-      if (closed && /did not answer|not answered|half-open timeout/.test(closed.reason))
+      if (
+        closed &&
+        /did not answer|not answered|half-open timeout|peer is dead/.test(closed.reason)
+      )
         return `stale after ${peer.name} gave up: ${closed.reason} (no DPD)`;
       void holder;
       return undefined;

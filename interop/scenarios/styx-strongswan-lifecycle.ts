@@ -439,7 +439,8 @@ const peerRestart: Scenario = {
   steps: [
     { do: 'swanctl', ns: 'moon', args: ['--initiate', '--child', 'net', '--timeout', '30'] },
     { do: 'ping', from: 'alice', to: ADDR.bob.v4, count: 2, expect: 'reply' },
-    { do: 'exec', ns: 'wan', argv: ['ip', 'link', 'set', 'moon', 'down'] },
+    // A blackhole route drops the delete at once (a link that is down would queue it).
+    { do: 'exec', ns: 'moon', argv: ['ip', 'route', 'add', 'blackhole', `${ADDR.sun.v4}/32`] },
     {
       do: 'run',
       what: 'strongSwan drops its IKE_SA; the delete is lost',
@@ -463,7 +464,7 @@ const peerRestart: Scenario = {
         throw new Error('strongSwan still holds its IKE_SA');
       },
     },
-    { do: 'exec', ns: 'wan', argv: ['ip', 'link', 'set', 'moon', 'up'] },
+    { do: 'exec', ns: 'moon', argv: ['ip', 'route', 'del', 'blackhole', `${ADDR.sun.v4}/32`] },
     { do: 'swanctl', ns: 'moon', args: ['--initiate', '--child', 'net', '--timeout', '30'] },
     styxLog('sun', { match: [/IKE_SA closed: peer sent INITIAL_CONTACT/] }),
     { do: 'ping', from: 'alice', to: ADDR.bob.v4, count: 3, expect: 'reply' },

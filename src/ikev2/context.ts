@@ -67,6 +67,8 @@ export interface EngineContext {
   schedule(sa: IkeSa, ms: number, fn: () => Promise<void>): void;
   /** A CHILD_SA was installed: arms its rekey timer. */
   childInstalled(sa: IkeSa, child: ChildSa): void;
+  /** A CHILD_SA is about to be removed: trap policies take its outbound policies over. */
+  childRemoving(sa: IkeSa, child: ChildSa): Promise<void>;
   /** After a dead peer or a delete by the peer: reconnect, trap policies, or nothing. */
   afterDown(conn: IkeConnection, action: 'none' | 'start' | 'trap'): Promise<void>;
   /** Registers an IKE_SA created by an IKE_SA rekey (RFC 7296 §2.18) under its SPI. */

@@ -292,7 +292,10 @@ export class Ikev2Engine implements EngineContext {
     sa.outstanding = undefined;
     for (const t of sa.timers) t.cancel();
     sa.timers.clear();
-    for (const child of sa.children.splice(0)) await removeChildSa(child, this.kernel);
+    for (const child of sa.children.splice(0)) {
+      if (sa.conn) await this.traps.claimPolicies(sa.conn.name, child);
+      await removeChildSa(child, this.kernel);
+    }
     await releasePendingOffers(this, sa);
     this.sas.delete(spiHex(sa.ourSpi));
     this.halfOpen.delete(this.halfOpenKey(sa.spiI, sa.remote));
@@ -314,6 +317,11 @@ export class Ikev2Engine implements EngineContext {
 
   childInstalled(sa: IkeSa, child: ChildSa): void {
     scheduleChildRekey(this, sa, child);
+  }
+
+  async childRemoving(sa: IkeSa, child: ChildSa): Promise<void> {
+    if (sa.conn && !sa.children.some((c) => c !== child && c.reqid === child.reqid))
+      await this.traps.claimPolicies(sa.conn.name, child);
   }
 
   async afterDown(conn: IkeConnection, action: 'none' | 'start' | 'trap'): Promise<void> {

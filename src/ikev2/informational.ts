@@ -55,6 +55,7 @@ export async function processInformationalRequest(
 export async function dropChild(ctx: EngineContext, sa: IkeSa, child: ChildSa, reason: string) {
   if (child.state === 'deleted') return;
   await beforeChildRemoved(ctx, sa, child);
+  await ctx.childRemoving(sa, child);
   const i = sa.children.indexOf(child);
   if (i >= 0) sa.children.splice(i, 1);
   await removeChildSa(child, ctx.kernel);

@@ -10,6 +10,7 @@
  */
 
 import type { AcquireEvent, PolicyId, PolicySpec } from '../kernel/types.js';
+import type { ChildSa } from './child-sa.js';
 import type { ChildConnection, IkeConnection } from './connection.js';
 import type { EngineContext } from './context.js';
 import {
@@ -112,6 +113,27 @@ export class TrapTable {
           (p) => p.dir === 'out' && sameSelector(p.selector, spec.selector),
         );
         if (!present) await this.ctx.kernel.updatePolicy(spec).catch(() => undefined);
+      }
+    }
+  }
+
+  /**
+   * A CHILD_SA of `connName` is about to be removed: outbound policies that a
+   * trap of the connection covers are taken over by the trap (replaced in one
+   * step) instead of being deleted, so no packet slips out in the clear
+   * between the removal and the trap's return.
+   */
+  async claimPolicies(connName: string, child: ChildSa): Promise<void> {
+    const list = this.traps.get(connName);
+    if (!list) return;
+    for (const t of list) {
+      for (const spec of t.specs) {
+        const i = child.installedPolicies.findIndex(
+          (p) => p.dir === 'out' && sameSelector(p.selector, spec.selector),
+        );
+        if (i < 0) continue;
+        child.installedPolicies.splice(i, 1);
+        await this.ctx.kernel.updatePolicy(spec).catch(() => undefined);
       }
     }
   }

@@ -44,6 +44,35 @@ describe('on-demand tunnels (trap policies) and close actions', () => {
     expect(await pair.run(() => pair.childrenOf(pair.a).length === 1)).toBe(true);
   });
 
+  it('the peer deleting only the CHILD_SA hands its outbound policy back to the trap, never deleting it', async () => {
+    const pair = lifecyclePair({ a: { ike: { startAction: 'trap' } } });
+    await pair.a.engine.installTraps('a');
+    pair.a.kernel.triggerAcquire(flow);
+    expect(await pair.run(() => pair.childrenOf(pair.b).length === 1)).toBe(true);
+    await pair.run(() => false, 100);
+    const trapReqid = (await outPolicies(pair.a))[0]!.templates[0]!.reqid;
+    const deletes: string[] = [];
+    const original = pair.a.kernel.deletePolicy.bind(pair.a.kernel);
+    pair.a.kernel.deletePolicy = async (id) => {
+      deletes.push(id.dir);
+      return original(id);
+    };
+    const bSa = pair.b.engine.listSas()[0]!;
+    const { deleteChildSa } = await import('../../src/ikev2/informational.js');
+    void deleteChildSa(pair.b.engine, bSa, bSa.children[0]!);
+    await pair.run(() => pair.childrenOf(pair.a).length === 0, 5_000);
+    await pair.run(() => false, 100);
+    expect(deletes.sort()).toEqual(['fwd', 'in']);
+    const traps = await outPolicies(pair.a);
+    expect(traps).toHaveLength(1);
+    expect(traps[0]!.templates[0]!.reqid).toBe(trapReqid);
+    expect(await pair.a.kernel.listSas()).toHaveLength(0);
+    // The IKE_SA is still up; the next packet brings a CHILD_SA back over it.
+    expect(pair.a.kernel.triggerAcquire(flow)).toBeDefined();
+    expect(await pair.run(() => pair.childrenOf(pair.a).length === 1)).toBe(true);
+    expect(pair.a.engine.listSas()).toHaveLength(1);
+  });
+
   it('close action start: a delete by the peer is followed by a new IKE_SA, exactly one', async () => {
     const pair = lifecyclePair({ a: { ike: { closeAction: 'start' } } });
     await pair.a.engine.initiate('a');

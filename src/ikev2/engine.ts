@@ -101,6 +101,10 @@ export class Ikev2Engine implements EngineContext {
   private readonly halfOpen = new Map<string, IkeSa>();
   private readonly requestQueues = new Map<IkeSa, QueuedRequest[]>();
   private readonly responseHandlers = new Map<IkeSa, QueuedRequest>();
+  /** SAs whose next request is being built (its build step may await the kernel). */
+  private readonly building = new Set<IkeSa>();
+  /** Callers of terminate waiting for an IKE_SA whose delete is in flight. */
+  private readonly closeWaiters = new Map<IkeSa, (() => void)[]>();
   private readonly cookies: CookieJar;
   private work: Promise<void> = Promise.resolve();
   private reqid = 0;
@@ -228,7 +232,18 @@ export class Ikev2Engine implements EngineContext {
   private terminateSa(sa: IkeSa, reason: string): Promise<void> {
     if (sa.state === 'established' || sa.state === 'authenticating')
       return deleteIkeSa(this, sa, reason);
+    // A delete is already on its way (and may be retransmitting): wait for it
+    // rather than dropping the SA without telling the peer.
+    if (sa.state === 'deleting') return this.whenClosed(sa);
     return this.closeSa(sa, reason);
+  }
+
+  private whenClosed(sa: IkeSa): Promise<void> {
+    return new Promise((resolve) => {
+      const waiters = this.closeWaiters.get(sa) ?? [];
+      waiters.push(resolve);
+      this.closeWaiters.set(sa, waiters);
+    });
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -256,15 +271,20 @@ export class Ikev2Engine implements EngineContext {
   }
 
   private async pumpRequests(sa: IkeSa): Promise<void> {
-    if (sa.outstanding || sa.state === 'closed') return;
+    // One request at a time (RFC 7296 §2.3, window 1): a request being built
+    // counts as outstanding, or a second pump would reuse its message ID.
+    if (sa.outstanding || this.building.has(sa) || sa.state === 'closed') return;
     const next = this.requestQueues.get(sa)?.shift();
     if (!next) return;
     let payloads: IkePayload[];
+    this.building.add(sa);
     try {
       payloads = await next.build();
     } catch (e) {
       await this.closeSa(sa, `cannot build request: ${(e as Error).message}`);
       return;
+    } finally {
+      this.building.delete(sa);
     }
     // The SA may have been closed while the request was being built.
     if (isClosed(sa)) return;
@@ -280,6 +300,8 @@ export class Ikev2Engine implements EngineContext {
         sa.outstanding = undefined;
         if (next.onGiveUp) await next.onGiveUp();
         else await this.closeSa(sa, 'peer did not answer (retransmission limit reached)');
+        // Whatever was queued behind the abandoned request goes out now.
+        void this.pumpRequests(sa);
       });
     });
   }
@@ -305,6 +327,8 @@ export class Ikev2Engine implements EngineContext {
     this.ports.logger.log('info', sa.label, `IKE_SA closed: ${reason}`);
     if (sa.conn) await this.traps.restore(sa.conn.name);
     this.listeners.closed?.(sa);
+    for (const resolve of this.closeWaiters.get(sa) ?? []) resolve();
+    this.closeWaiters.delete(sa);
   }
 
   schedule(sa: IkeSa, ms: number, fn: () => Promise<void>): void {
@@ -520,9 +544,13 @@ export class Ikev2Engine implements EngineContext {
       this.counters.unknownSpi++;
       return;
     }
+    const out = processInitResponse(this, sa, msg, d);
+    if (out.kind === 'ignore') {
+      this.counters.outOfWindow++;
+      return;
+    }
     sa.outstanding?.timer?.cancel();
     sa.outstanding = undefined;
-    const out = processInitResponse(this, sa, msg, d);
     if (out.kind === 'failed') return this.closeSa(sa, out.reason);
     if (out.kind === 'resend') return this.sendInit(sa);
     sa.nextRequestId = 1;

@@ -129,6 +129,8 @@ function orderForGroup(proposals: readonly Proposal[], group: number): Proposal[
 
 export type InitResponseOutcome =
   | { readonly kind: 'resend' }
+  /** A repeated answer to a request we have already replaced: drop it. */
+  | { readonly kind: 'ignore' }
   | { readonly kind: 'established-keys' }
   | { readonly kind: 'failed'; readonly reason: string };
 
@@ -143,6 +145,8 @@ export function processInitResponse(
   const p = msg.payloads;
   const cookie = findNotify(p, NotifyType.COOKIE);
   if (cookie) {
+    // A duplicate of the answer we already followed (RFC 7296 §2.1: datagrams repeat).
+    if (sa.cookie && sameBytes(sa.cookie, cookie.data)) return { kind: 'ignore' };
     if (sa.cookie) return { kind: 'failed', reason: 'responder asked for a cookie twice' };
     sa.cookie = cookie.data;
     return { kind: 'resend' };
@@ -151,11 +155,14 @@ export function processInitResponse(
   if (invalidKe) {
     const group = readU16(invalidKe.data);
     const offered = conn.proposals.some((pr) => group !== undefined && pr.ke.includes(group));
+    // Already retrying with that group: this is a repeated answer to the earlier request.
+    if (group !== undefined && group === sa.keGroup && sa.keRetried) return { kind: 'ignore' };
     if (group === undefined || !offered || group === sa.keGroup) {
       return { kind: 'failed', reason: `peer asked for key exchange method ${group}, not offered` };
     }
     ctx.ports.logger.log('info', sa.label, `peer asked for key exchange method ${group}, retrying`);
     startKeyExchange(ctx, sa, group);
+    sa.keRetried = true;
     return { kind: 'resend' };
   }
   const error = findErrorNotify(p);
@@ -232,6 +239,10 @@ function deriveKeys(sa: IkeSa, ke: KeyExchange, peerValue: Uint8Array): string |
   sa.prf = prf;
   sa.suite = encr.aead ? { encr } : { encr, integ: integ! };
   return undefined;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.from(a).equals(Buffer.from(b));
 }
 
 function notifyName(type: number): string {

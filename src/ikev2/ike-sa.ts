@@ -60,6 +60,8 @@ export class IkeSa {
   nr: Uint8Array = new Uint8Array(0);
   ke: KeyExchange | undefined;
   keGroup = 0;
+  /** We already switched groups after INVALID_KE_PAYLOAD (RFC 7296 §1.2). */
+  keRetried = false;
   chosen: ChosenProposal | undefined;
   prf: PrfAlgorithm | undefined;
   suite: SkSuite | undefined;

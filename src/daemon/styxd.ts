@@ -53,7 +53,10 @@ function controlHandler(run: Running, configPath: string): ControlHandler {
       if (!engine.getConnections().some((c) => c.name === name)) {
         throw new ControlError('NOT_FOUND', `no connection named ${name}`);
       }
-      const sa = await engine.initiate(name);
+      // `up` twice must not make a second tunnel (the manual's duplicate-tunnel warning).
+      const existing = engine.listSas().find((s) => s.conn?.name === name);
+      if (existing?.state === 'established') return { message: `connection ${name} is already up` };
+      const sa = existing ?? (await engine.initiate(name));
       const ok = await waitFor(() => sa.state === 'established' || sa.state === 'closed', 30_000);
       if (!ok || sa.state !== 'established') {
         throw new ControlError(

@@ -11,6 +11,8 @@ export type Family = 'v4' | 'v6';
 
 export const LAB_PSK = 'lab-only-pre-shared-key-0123456789';
 export const styxSocket = (ns: Gateway) => `/tmp/styx-${ns}.sock`;
+/** Where the lab's styxd keeps its configuration (a scenario may edit it and reload). */
+export const styxConfigFile = (ns: Gateway) => `/tmp/styx-${ns}.yaml`;
 
 export interface ChildSpec {
   readonly name: string;
@@ -282,7 +284,7 @@ export function styxDaemon(
     ns,
     name: `styxd-${ns}`,
     driver: 'styxd',
-    args: ['--config-b64', b64(styxYaml(ns, conns, daemon))],
+    args: ['--config-b64', b64(styxYaml(ns, conns, daemon)), '--config-file', styxConfigFile(ns)],
     ready: /styxd started/,
   };
 }

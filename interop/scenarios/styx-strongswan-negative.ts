@@ -5,7 +5,14 @@
 // threshold of 0, with Styx in both roles.
 import type { Scenario, Step } from '../runner/scenario.js';
 import { ADDR } from '../runner/topologies.js';
-import { type ConnSpec, charonDaemon, lanNets, styxctl, styxDaemon } from './styx-pair.js';
+import {
+  type ConnSpec,
+  charonDaemon,
+  lanNets,
+  styxConfigFile,
+  styxctl,
+  styxDaemon,
+} from './styx-pair.js';
 
 const IKE = 'aes256gcm16-prfsha256-x25519';
 const net = { name: 'net', proposals: 'aes256gcm16', nets: lanNets('v4') };
@@ -85,6 +92,23 @@ const initiatorNegative: Scenario = {
       args: ['--list-sas', '--ike', 'gw'],
       expect: { match: [/net: #\d+, reqid \d+, INSTALLED/] },
     },
+    // A reload with a broken file is refused with file, line and setting; the tunnels stay.
+    {
+      do: 'exec',
+      ns: 'moon',
+      argv: ['sed', '-i', 's/mode: tunnel/mode: tunel/', styxConfigFile('moon')],
+    },
+    styxctl('moon', ['reload'], undefined, 1),
+    {
+      do: 'daemon-output',
+      name: 'styxd-moon',
+      expect: {
+        match: [
+          /reload refused: \/tmp\/styx-moon\.yaml:\d+:\d+: connections\.gw\.children\.net\.mode: "tunel" is not allowed/,
+        ],
+      },
+    },
+    ...stillServing('moon'),
   ],
   timeoutMs: 120_000,
 };

@@ -29,7 +29,7 @@ echo "lab: compiling"
 tsc_log=$(mktemp)
 shopt -s nullglob
 drivers=(interop/drivers/*.ts)
-if ! npx tsc --target ES2023 --module NodeNext --moduleResolution NodeNext --strict \
+if ! npx tsc --target ES2023 --lib ES2023 --module NodeNext --moduleResolution NodeNext --strict \
   --skipLibCheck --types node --resolveJsonModule --rootDir . --outDir "$BUILD" \
   interop/runner/main.ts "${drivers[@]}" >"$tsc_log" 2>&1; then
   echo "lab: tsc reported errors (emitting anyway):"

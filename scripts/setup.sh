@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
   user-mode-linux kmod iproute2 iputils-ping tcpdump nftables iptables tshark procps psmisc
+  openssl libcap2-bin
   strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins
 )
 

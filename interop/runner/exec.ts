@@ -43,8 +43,19 @@ export class Log {
   }
 }
 
+/**
+ * Key material never reaches a log, even the lab's throwaway keys: `ip xfrm
+ * state` prints them as `aead rfc4106(gcm(aes)) 0x<key> (288 bits) 128`.
+ */
+export function redactKeys(text: string): string {
+  return text.replace(
+    /\b((?:aead|enc|auth|auth-trunc|comp) \S+) 0x[0-9a-f]+/g,
+    '$1 <key redacted>',
+  );
+}
+
 function indent(text: string, prefix = '  | '): string {
-  const lines = text.replace(/\n$/, '').split('\n');
+  const lines = redactKeys(text).replace(/\n$/, '').split('\n');
   return `${lines.map((l) => prefix + l).join('\n')}\n`;
 }
 

@@ -5,7 +5,8 @@
  * answer. SPIs and IPComp CPIs are allocated by the kernel.
  */
 
-import { getEncr } from '../crypto/registry.js';
+import { getEncr, getKe } from '../crypto/registry.js';
+import type { KeyExchange } from '../crypto/types.js';
 import { type IkePayload, NotifyType, nameOf } from '../wire/ikev2/index.js';
 import { ChildSa, childAlgorithms, IPCOMP_DEFLATE } from './child-sa.js';
 import type { ChildConnection, IkeConnection } from './connection.js';
@@ -274,4 +275,30 @@ export async function answerChildOffer(
         reason: 'traffic selectors unacceptable',
         payloads: [notify(NotifyType.TS_UNACCEPTABLE)],
       };
+}
+
+/**
+ * CREATE_CHILD_SA carries the nonce and, with PFS, a KE payload right after SA
+ * (RFC 7296 §1.3.1 and §1.3.3: SA, Ni, [KEi], TSi, TSr). Returns a new list.
+ */
+export function insertAfterSa(
+  payloads: readonly IkePayload[],
+  extra: readonly IkePayload[],
+): IkePayload[] {
+  const out = [...payloads];
+  out.splice(out.findIndex((p) => p.kind === 'SA') + 1, 0, ...extra);
+  return out;
+}
+
+/** Our nonce and, when the child's first proposal names a group, a key exchange for it (PFS). */
+export function nonceAndKeyExchange(
+  ctx: EngineContext,
+  cfg: ChildConnection,
+  ni: Uint8Array,
+): { extra: IkePayload[]; ke: KeyExchange | undefined; keGroup: number } {
+  const extra: IkePayload[] = [{ kind: 'Nonce', nonce: ni }];
+  const keGroup = cfg.proposals[0]?.ke[0] ?? 0;
+  const ke = keGroup ? getKe(keGroup)!.initiate(ctx.ports.random) : undefined;
+  if (ke) extra.push({ kind: 'KE', group: keGroup, data: ke.publicValue });
+  return { extra, ke, keGroup };
 }

@@ -13,7 +13,6 @@
  * deletes that one, the other initiator deletes the old CHILD_SA.
  */
 
-import { getKe } from '../crypto/registry.js';
 import type { KeyExchange } from '../crypto/types.js';
 import {
   ExchangeType,
@@ -23,7 +22,13 @@ import {
   nameOf,
   ProtocolId,
 } from '../wire/ikev2/index.js';
-import { acceptChildAnswer, buildChildOffer, releaseSpis } from './child-negotiation.js';
+import {
+  acceptChildAnswer,
+  buildChildOffer,
+  insertAfterSa,
+  nonceAndKeyExchange,
+  releaseSpis,
+} from './child-negotiation.js';
 import { type ChildSa, installPendingOutbound } from './child-sa.js';
 import type { EngineContext } from './context.js';
 import { answerCreateChild } from './create-child-sa.js';
@@ -134,15 +139,10 @@ export function startChildRekey(ctx: EngineContext, sa: IkeSa, old: ChildSa): vo
         data: new Uint8Array(0),
       };
       // RFC 7296 §1.3.3: SA, Ni, [KEi], TSi, TSr, with N(REKEY_SA) first.
-      const saIndex = payloads.findIndex((p) => p.kind === 'SA');
-      const extra: IkePayload[] = [{ kind: 'Nonce', nonce: ni }];
-      keGroup = cfg.proposals[0]?.ke[0] ?? 0;
-      if (keGroup) {
-        ke = getKe(keGroup)!.initiate(ctx.ports.random);
-        extra.push({ kind: 'KE', group: keGroup, data: ke.publicValue });
-      }
-      payloads.splice(saIndex + 1, 0, ...extra);
-      return [rekeyNotify, ...payloads];
+      const ours = nonceAndKeyExchange(ctx, cfg, ni);
+      ke = ours.ke;
+      keGroup = ours.keGroup;
+      return [rekeyNotify, ...insertAfterSa(payloads, ours.extra)];
     },
     async (payloads) => {
       if (!offer) return;

@@ -11,6 +11,8 @@ import {
   acceptChildAnswer,
   answerChildOffer,
   buildChildOffer,
+  insertAfterSa,
+  nonceAndKeyExchange,
   releaseSpis,
 } from './child-negotiation.js';
 import { processChildRekeyRequest } from './child-rekey.js';
@@ -33,17 +35,10 @@ export function startCreateChild(ctx: EngineContext, sa: IkeSa, cfg: ChildConnec
     ExchangeType.CREATE_CHILD_SA,
     async () => {
       offer = await buildChildOffer(ctx, sa, cfg, { withKe: true });
-      const payloads: IkePayload[] = [...offer.payloads];
-      // Nonce and KE follow SA (RFC 7296 §1.3.1 order: SA, Ni, [KEi], [TSi, TSr]).
-      const saIndex = payloads.findIndex((p) => p.kind === 'SA');
-      const extra: IkePayload[] = [{ kind: 'Nonce', nonce: ni }];
-      keGroup = cfg.proposals[0]?.ke[0] ?? 0;
-      if (keGroup) {
-        ke = getKe(keGroup)!.initiate(ctx.ports.random);
-        extra.push({ kind: 'KE', group: keGroup, data: ke.publicValue });
-      }
-      payloads.splice(saIndex + 1, 0, ...extra);
-      return payloads;
+      const ours = nonceAndKeyExchange(ctx, cfg, ni);
+      ke = ours.ke;
+      keGroup = ours.keGroup;
+      return insertAfterSa(offer.payloads, ours.extra);
     },
     async (payloads) => {
       if (!offer) return;
@@ -154,8 +149,7 @@ export async function answerCreateChild(
   );
   secret?.fill(0);
   if (!installed) return { payloads: [notify(NotifyType.NO_PROPOSAL_CHOSEN)] };
-  const response = [...answer.payloads];
-  const saIndex = response.findIndex((p) => p.kind === 'SA');
-  response.splice(saIndex + 1, 0, ...extra);
+  let response = [...answer.payloads];
+  response = insertAfterSa(response, extra);
   return { payloads: response, child, ni: nonce.nonce, nr };
 }

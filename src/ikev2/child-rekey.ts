@@ -32,6 +32,7 @@ import {
 import { type ChildSa, installPendingOutbound } from './child-sa.js';
 import type { EngineContext } from './context.js';
 import { answerCreateChild } from './create-child-sa.js';
+import { isRedundantIkeSa, noteChildOrigin } from './duplicates.js';
 import { installNegotiatedChild } from './ike-auth.js';
 import { ikeRekeyPending, wasSuperseded } from './ike-rekey.js';
 import type { IkeSa } from './ike-sa.js';
@@ -54,6 +55,11 @@ const rekeyedByPeer = new WeakMap<ChildSa, RekeyRecord>();
 const successorOf = new WeakMap<ChildSa, ChildSa>();
 /** Old CHILD_SAs that a completed rekey replaced: never rekeyed again. */
 const replaced = new WeakSet<ChildSa>();
+
+/** `child` is on its way out (a redundant duplicate): it is never rekeyed. */
+export function retireChild(child: ChildSa): void {
+  replaced.add(child);
+}
 
 /** Seconds to wait before retrying after TEMPORARY_FAILURE (strongSwan: 1–5 s at random). */
 const RETRY_MIN_MS = 1000;
@@ -102,6 +108,8 @@ function rekeyable(sa: IkeSa, old: ChildSa): boolean {
     sa.state === 'established' &&
     // During an IKE_SA rekey the CHILD_SAs wait; the new IKE_SA re-arms their timers.
     !ikeRekeyPending(sa) &&
+    // A duplicate IKE_SA about to be deleted keeps its CHILD_SAs as they are.
+    !isRedundantIkeSa(sa) &&
     old.state === 'installed' &&
     !replaced.has(old) &&
     sa.children.includes(old)
@@ -190,6 +198,7 @@ async function finishChildRekey(
     return;
   }
   const fresh = offer.child;
+  noteChildOrigin(fresh, { ni: ours.ni, nr: nr!.nonce, weInitiated: true });
   await installNegotiatedChild(ctx, sa, fresh, true, { ni: ours.ni, nr: nr!.nonce }, secret);
   secret?.fill(0);
   handOverPolicies(old, fresh);

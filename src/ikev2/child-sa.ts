@@ -10,6 +10,7 @@
 import { deriveChildSaKeys } from '../crypto/kdf/index.js';
 import { getEncr, getInteg } from '../crypto/registry.js';
 import type { EncrAlgorithm, IntegAlgorithm, PrfAlgorithm } from '../crypto/types.js';
+import { isKernelError } from '../kernel/errors.js';
 import type {
   IpsecKernel,
   PolicyId,
@@ -177,7 +178,7 @@ export async function installChildSa(child: ChildSa, ctx: InstallContext): Promi
       ...algorithmFields(algs, inKeys[0]!, inKeys[1]!),
       ...(encap ? { encap: { ...encap, sport: encap.dport, dport: encap.sport } } : {}),
     };
-    await ctx.kernel.updateSa(inbound);
+    await installInbound(ctx.kernel, inbound);
     child.installedSas.push({ dst: local, spi: child.spiIn, proto: child.proto, src: remote });
     const outbound: SaSpec = {
       ...base,
@@ -201,12 +202,29 @@ export async function installChildSa(child: ChildSa, ctx: InstallContext): Promi
   child.state = 'installed';
 }
 
+/**
+ * Keys the inbound SA over the larval state of its allocated SPI. The kernel
+ * keeps that state only XFRM_ACQ_EXPIRES (30 s); an answer that arrives later
+ * (retransmissions under loss) finds it gone (ESRCH). The SPI is still ours,
+ * the peer already uses it, so the SA is added under it; should the kernel
+ * have handed the SPI out again meanwhile (EEXIST), the CHILD_SA fails as any
+ * other installation error.
+ */
+async function installInbound(kernel: IpsecKernel, spec: SaSpec): Promise<void> {
+  try {
+    await kernel.updateSa(spec);
+  } catch (e) {
+    if (!isKernelError(e, 'ESRCH')) throw e;
+    await kernel.addSa(spec);
+  }
+}
+
 async function installIpcompSas(child: ChildSa, ctx: InstallContext): Promise<void> {
   const local = ctx.local.address;
   const remote = ctx.remote.address;
   const comp = { name: 'deflate' };
   const common = { proto: 'comp' as const, mode: child.mode, reqid: child.reqid, comp };
-  await ctx.kernel.updateSa({ ...common, src: remote, dst: local, spi: child.cpiIn });
+  await installInbound(ctx.kernel, { ...common, src: remote, dst: local, spi: child.cpiIn });
   child.installedSas.push({ dst: local, spi: child.cpiIn, proto: 'comp', src: remote });
   await ctx.kernel.addSa({ ...common, src: local, dst: remote, spi: child.cpiOut });
   child.installedSas.push({ dst: remote, spi: child.cpiOut, proto: 'comp', src: local });
@@ -230,6 +248,49 @@ function templates(
 }
 
 const POLICY_PRIORITY = 1000;
+
+/** The full spec behind each installed policy, to put it back for a sharing CHILD_SA. */
+const policySpecs = new WeakMap<PolicyId, PolicySpec>();
+
+/** The key XFRM identifies a policy by: direction and selector. */
+export function policyKey(p: PolicyId): string {
+  const s = p.selector;
+  return [
+    p.dir,
+    s.src,
+    s.srcPrefixLen,
+    s.dst,
+    s.dstPrefixLen,
+    s.proto ?? 0,
+    s.sport ?? 0,
+    s.dport ?? 0,
+  ].join('|');
+}
+
+/**
+ * `child` is about to go while `heirs` (other live CHILD_SAs of the same
+ * configuration, e.g. the survivor of two IKE_SAs created at once) list the
+ * same policies: each shared policy is pointed at an heir's SA (its reqid) in
+ * one update instead of being deleted, so the heir's traffic never loses its
+ * policy. The policies taken over leave `child`'s list.
+ */
+export async function bequeathPolicies(
+  child: ChildSa,
+  heirs: readonly ChildSa[],
+  kernel: IpsecKernel,
+): Promise<void> {
+  for (const p of [...child.installedPolicies]) {
+    const key = policyKey(p);
+    for (const heir of heirs) {
+      const theirs = heir.installedPolicies.find((q) => policyKey(q) === key);
+      const spec = theirs && policySpecs.get(theirs);
+      if (!spec) continue;
+      await kernel.updatePolicy(spec);
+      child.installedPolicies.splice(child.installedPolicies.indexOf(p), 1);
+      break;
+    }
+  }
+}
 
 async function installPolicies(child: ChildSa, ctx: InstallContext, compressed: boolean) {
   const local = ctx.local.address;
@@ -282,7 +343,9 @@ async function installPolicies(child: ChildSa, ctx: InstallContext, compressed: 
           }
           for (const spec of specs) {
             await ctx.kernel.updatePolicy(spec);
-            child.installedPolicies.push({ selector: spec.selector, dir: spec.dir });
+            const id: PolicyId = { selector: spec.selector, dir: spec.dir };
+            policySpecs.set(id, spec);
+            child.installedPolicies.push(id);
           }
         }
       }

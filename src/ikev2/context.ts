@@ -49,7 +49,11 @@ export interface EngineContext {
     onResponse: ResponseHandler,
     /** Runs when the request went unanswered after all retransmissions. */
     onGiveUp?: () => Promise<void>,
+    /** Names the kind of request, so that `dropQueued` can take it back before it is sent. */
+    tag?: string,
   ): void;
+  /** Removes the requests tagged `tag` still waiting in the SA's queue (not the one in flight). */
+  dropQueued(sa: IkeSa, tag: string): void;
   /** Removes the SA and everything it installed; `reason` goes to the log. */
   closeSa(sa: IkeSa, reason: string): Promise<void>;
   /** A new reqid for a CHILD_SA's kernel SAs and policies. */

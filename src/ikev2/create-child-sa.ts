@@ -19,6 +19,7 @@ import { processChildRekeyRequest } from './child-rekey.js';
 import type { ChildSa } from './child-sa.js';
 import type { ChildConnection } from './connection.js';
 import type { EngineContext } from './context.js';
+import { CREATE_CHILD_TAG, noteChildOrigin } from './duplicates.js';
 import { installNegotiatedChild } from './ike-auth.js';
 import { processIkeRekeyRequest } from './ike-rekey.js';
 import type { IkeSa } from './ike-sa.js';
@@ -63,9 +64,12 @@ export function startCreateChild(ctx: EngineContext, sa: IkeSa, cfg: ChildConnec
         ctx.ports.logger.log('warn', sa.label, `CHILD_SA ${cfg.name} not established: ${problem}`);
         return;
       }
+      noteChildOrigin(offer.child, { ni, nr: nr!.nonce, weInitiated: true });
       await installNegotiatedChild(ctx, sa, offer.child, true, { ni, nr: nr!.nonce }, secret);
       secret?.fill(0);
     },
+    undefined,
+    CREATE_CHILD_TAG,
   );
 }
 
@@ -136,6 +140,7 @@ export async function answerCreateChild(
       return { payloads: [notify(NotifyType.INVALID_SYNTAX)] };
     }
   }
+  noteChildOrigin(child, { ni: nonce.nonce, nr, weInitiated: false });
   const installed = await installNegotiatedChild(
     ctx,
     sa,

@@ -22,11 +22,18 @@ import {
 } from '../wire/ikev2/index.js';
 import { releasePendingOffers } from './child-negotiation.js';
 import { scheduleChildRekey } from './child-rekey.js';
-import { type ChildSa, removeChildSa } from './child-sa.js';
+import { bequeathPolicies, type ChildSa, removeChildSa } from './child-sa.js';
 import type { ChildConnection, IkeConnection } from './connection.js';
 import type { EngineContext, EngineOptions, ResponseHandler } from './context.js';
 import { CookieJar } from './cookies.js';
 import { processCreateChildRequest, startCreateChild } from './create-child-sa.js';
+import {
+  forgetIkeSa,
+  isRedundantIkeSa,
+  resolveDuplicateChild,
+  resolveDuplicateIkeSa,
+  survivorGrew,
+} from './duplicates.js';
 import {
   openProtected,
   sealPayloads,
@@ -81,6 +88,7 @@ interface QueuedRequest {
   readonly build: () => Promise<IkePayload[]> | IkePayload[];
   readonly onResponse: ResponseHandler;
   readonly onGiveUp?: () => Promise<void>;
+  readonly tag?: string;
 }
 
 export class Ikev2Engine implements EngineContext {
@@ -221,7 +229,9 @@ export class Ikev2Engine implements EngineContext {
   /** Creates an additional CHILD_SA on an established IKE_SA of the connection. */
   createChild(connName: string, childName: string): Promise<void> {
     return this.serial(async () => {
-      const sa = this.listSas().find((s) => s.conn?.name === connName && s.state === 'established');
+      const sa = this.listSas().find(
+        (s) => s.conn?.name === connName && s.state === 'established' && !isRedundantIkeSa(s),
+      );
       const cfg = sa?.conn?.children.find((c) => c.name === childName);
       if (!sa || !cfg)
         throw new Error(`no established IKE_SA with child ${childName} for ${connName}`);
@@ -263,11 +273,27 @@ export class Ikev2Engine implements EngineContext {
     build: QueuedRequest['build'],
     onResponse: ResponseHandler,
     onGiveUp?: () => Promise<void>,
+    tag?: string,
   ): void {
     const q = this.requestQueues.get(sa) ?? [];
-    q.push({ exchangeType, build, onResponse, ...(onGiveUp ? { onGiveUp } : {}) });
+    q.push({
+      exchangeType,
+      build,
+      onResponse,
+      ...(onGiveUp ? { onGiveUp } : {}),
+      ...(tag ? { tag } : {}),
+    });
     this.requestQueues.set(sa, q);
     if (!sa.outstanding) void this.pumpRequests(sa);
+  }
+
+  dropQueued(sa: IkeSa, tag: string): void {
+    const q = this.requestQueues.get(sa);
+    if (q)
+      this.requestQueues.set(
+        sa,
+        q.filter((r) => r.tag !== tag),
+      );
   }
 
   private async pumpRequests(sa: IkeSa): Promise<void> {
@@ -315,9 +341,11 @@ export class Ikev2Engine implements EngineContext {
     for (const t of sa.timers) t.cancel();
     sa.timers.clear();
     for (const child of sa.children.splice(0)) {
+      await bequeathPolicies(child, this.heirsOf(sa, child), this.kernel);
       if (sa.conn) await this.traps.claimPolicies(sa.conn.name, child);
       await removeChildSa(child, this.kernel);
     }
+    forgetIkeSa(sa);
     await releasePendingOffers(this, sa);
     this.sas.delete(spiHex(sa.ourSpi));
     this.halfOpen.delete(this.halfOpenKey(sa.spiI, sa.remote));
@@ -341,11 +369,29 @@ export class Ikev2Engine implements EngineContext {
 
   childInstalled(sa: IkeSa, child: ChildSa): void {
     scheduleChildRekey(this, sa, child);
+    resolveDuplicateChild(this, sa, child);
+    survivorGrew(this, sa);
   }
 
   async childRemoving(sa: IkeSa, child: ChildSa): Promise<void> {
+    // A duplicate's policies pass to the CHILD_SA that stays (duplicates.ts).
+    await bequeathPolicies(child, this.heirsOf(sa, child), this.kernel);
     if (sa.conn && !sa.children.some((c) => c !== child && c.reqid === child.reqid))
       await this.traps.claimPolicies(sa.conn.name, child);
+  }
+
+  /** Other live CHILD_SAs of the same configured child that may take over `child`'s policies. */
+  private heirsOf(sa: IkeSa, child: ChildSa): ChildSa[] {
+    if (!sa.conn) return [];
+    return this.sasOf(sa.conn).flatMap((o) =>
+      o.children.filter(
+        (c) =>
+          c !== child &&
+          c.config.name === child.config.name &&
+          (c.state === 'installed' || c.state === 'rekeying') &&
+          c.installedPolicies.length > 0,
+      ),
+    );
   }
 
   async afterDown(conn: IkeConnection, action: 'none' | 'start' | 'trap'): Promise<void> {
@@ -397,7 +443,8 @@ export class Ikev2Engine implements EngineContext {
     startLiveness(this, sa);
     startNatKeepalive(this, sa);
     scheduleIkeRekey(this, sa);
-    if (sa.role === 'initiator' && sa.conn) {
+    const redundant = resolveDuplicateIkeSa(this, sa);
+    if (sa.role === 'initiator' && sa.conn && !redundant) {
       // The first CHILD_SA rides in IKE_AUTH; the others follow with CREATE_CHILD_SA.
       for (const cfg of sa.conn.children.slice(1)) startCreateChild(this, sa, cfg);
     }
@@ -566,8 +613,10 @@ export class Ikev2Engine implements EngineContext {
     }
     // RFC 7296 §2.4: INITIAL_CONTACT only when we hold no other IKE_SA with this
     // peer, whatever connection it belongs to; else the peer would drop those.
+    // One still being set up counts too: the peer may establish it before our
+    // IKE_AUTH arrives and would then drop it although we keep it.
     const initialContact = !this.listSas().some(
-      (o) => o !== sa && o.remote.address === sa.remote.address && o.state === 'established',
+      (o) => o !== sa && o.remote.address === sa.remote.address && o.state !== 'deleting',
     );
     startIkeAuth(this, sa, initialContact);
   }
@@ -725,9 +774,11 @@ export class Ikev2Engine implements EngineContext {
     sendResponse(this, sa, exchangeType, id, response);
     if (close) {
       const conn = sa.conn;
+      // A rekeyed or duplicate IKE_SA's delete ends no tunnel: no close action.
+      const replaced = wasSuperseded(sa) || isRedundantIkeSa(sa);
       await this.closeSa(sa, close);
       // The manual's Close Action: what follows a delete by the peer.
-      if (conn && close === 'deleted by peer' && !wasSuperseded(sa))
+      if (conn && close === 'deleted by peer' && !replaced)
         await this.afterDown(conn, conn.closeAction ?? 'none');
     }
   }

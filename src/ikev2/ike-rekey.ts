@@ -16,6 +16,7 @@ import type { KeyExchange } from '../crypto/types.js';
 import { ExchangeType, type IkePayload, NotifyType, nameOf } from '../wire/ikev2/index.js';
 import { armChildRekey, holdsLowestNonce } from './child-rekey.js';
 import type { EngineContext } from './context.js';
+import { isRedundantIkeSa } from './duplicates.js';
 import { IkeSa } from './ike-sa.js';
 import { chosenAsProposal } from './ike-sa-init.js';
 import { deleteIkeSa } from './informational.js';
@@ -144,6 +145,8 @@ function orderForGroup(proposals: readonly Proposal[], group: number): Proposal[
 export function startIkeRekey(ctx: EngineContext, old: IkeSa, group?: number): void {
   const conn = old.conn;
   if (!conn || old.state !== 'established' || rekeying.has(old) || superseded.has(old)) return;
+  // A duplicate IKE_SA about to be deleted is not rekeyed (duplicates.ts).
+  if (isRedundantIkeSa(old)) return;
   if (childRekeyInFlight(old)) {
     // One rekey at a time: try again once the CHILD_SA rekey is done.
     ctx.schedule(old, 1000, async () => startIkeRekey(ctx, old, group));
@@ -263,7 +266,12 @@ export async function processIkeRekeyRequest(
 ): Promise<IkePayload[]> {
   const conn = old.conn!;
   // §2.25.2: not while this IKE_SA is replaced or a CHILD_SA rekey of ours is in flight.
-  if (superseded.has(old) || rekeyedByPeer.has(old) || childRekeyInFlight(old))
+  if (
+    superseded.has(old) ||
+    rekeyedByPeer.has(old) ||
+    childRekeyInFlight(old) ||
+    isRedundantIkeSa(old)
+  )
     return [notify(NotifyType.TEMPORARY_FAILURE)];
   const saP = findPayload(payloads, 'SA')!;
   const ni = findPayload(payloads, 'Nonce')!;

@@ -45,6 +45,14 @@ export const CREATE_CHILD_TAG = 'create-child';
  */
 export const SURVIVOR_CHILDREN_WAIT_MS = 30_000;
 
+/**
+ * How long the side that did not initiate the redundant IKE_SA waits for the
+ * peer's delete before it checks the survivor again and deletes the redundant
+ * one itself: the peer may not follow this rule (strongSwan does not), or may
+ * have lost the survivor meanwhile (a given-up exchange).
+ */
+export const PEER_DELETE_WAIT_MS = 60_000;
+
 interface IkeDuplicate {
   readonly survivor: IkeSa;
   readonly redundant: IkeSa;
@@ -129,6 +137,7 @@ export function resolveDuplicateIkeSa(ctx: EngineContext, sa: IkeSa): boolean {
   } else {
     // A peer that restarted may not know the redundant one: its silence ends it.
     probe(ctx, redundant, d);
+    ctx.schedule(redundant, PEER_DELETE_WAIT_MS, async () => takeOverDelete(ctx, d));
   }
   return redundant === sa;
 }
@@ -146,6 +155,32 @@ function probe(ctx: EngineContext, sa: IkeSa, d: IkeDuplicate): void {
     },
     async () => {
       await ctx.closeSa(sa, 'peer did not answer the duplicate check');
+    },
+  );
+}
+
+/** The peer did not delete the redundant IKE_SA: if the survivor still answers, we do. */
+function takeOverDelete(ctx: EngineContext, d: IkeDuplicate): void {
+  const { survivor, redundant } = d;
+  if (byRedundant.get(redundant) !== d || redundant.state !== 'established') return;
+  if (survivor.state !== 'established') return;
+  ctx.queueRequest(
+    survivor,
+    ExchangeType.INFORMATIONAL,
+    () => [],
+    async () => {
+      if (d.deleting || redundant.state !== 'established' || byRedundant.get(redundant) !== d)
+        return;
+      d.deleting = true;
+      ctx.ports.logger.log(
+        'info',
+        redundant.label,
+        'the peer did not delete this duplicate: deleting it',
+      );
+      void deleteIkeSa(ctx, redundant, `duplicate of ${survivor.label}`);
+    },
+    async () => {
+      await ctx.closeSa(survivor, 'peer did not answer the duplicate check');
     },
   );
 }

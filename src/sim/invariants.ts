@@ -126,13 +126,21 @@ function describePolicyId(p: PolicyId): string {
   return `policy ${p.dir} ${p.selector.src}/${p.selector.srcPrefixLen}->${p.selector.dst}/${p.selector.dstPrefixLen}`;
 }
 
-/** At most one established IKE_SA per connection and one installed CHILD_SA per configured child. */
-export function checkDuplicates(h: HostSnapshot): Violation[] {
+/**
+ * At most one established IKE_SA per connection and one installed CHILD_SA
+ * per configured child. `stale` names IKE_SAs (by ikeKey) the peer no longer
+ * has and whose staleness is tolerated: a half that carries no traffic is no
+ * second tunnel; the stale tolerance and DPD answer for it.
+ */
+export function checkDuplicates(
+  h: HostSnapshot,
+  stale: ReadonlySet<string> = new Set(),
+): Violation[] {
   const out: Violation[] = [];
   const ikes = new Map<string, IkeSaView[]>();
   const kids = new Map<string, string[]>();
   for (const sa of h.sas) {
-    if (sa.state !== 'established' || !sa.conn) continue;
+    if (sa.state !== 'established' || !sa.conn || stale.has(ikeKey(sa))) continue;
     ikes.set(sa.conn, [...(ikes.get(sa.conn) ?? []), sa]);
     for (const c of sa.children) {
       if (c.state !== 'installed') continue;
@@ -163,7 +171,7 @@ export type StaleTolerance = (holder: string, sa: IkeSaView) => string | undefin
 export interface AgreementResult {
   readonly violations: Violation[];
   /** IKE_SAs one side still holds for a legitimate reason, with the reason. */
-  readonly tolerated: { host: string; conn: string | undefined; reason: string }[];
+  readonly tolerated: { host: string; conn: string | undefined; ike: string; reason: string }[];
   /** Child pairs present on both sides: [holder, child, peer, peer's child]. */
   readonly pairs: [HostSnapshot, ChildView, HostSnapshot, ChildView][];
 }
@@ -184,7 +192,7 @@ export function checkAgreement(
       const peerSa = y.sas.find((s) => ikeKey(s) === ikeKey(sa) && s.state === 'established');
       if (!peerSa) {
         const reason = tolerate(x.name, sa);
-        if (reason) tolerated.push({ host: x.name, conn: sa.conn, reason });
+        if (reason) tolerated.push({ host: x.name, conn: sa.conn, ike: ikeKey(sa), reason });
         else
           violations.push({
             invariant: 'ike-agreement',

@@ -216,11 +216,12 @@ export class ScenarioRun {
   }
 
   private checkSettled(snaps: HostSnapshot[], final: boolean): void {
-    for (const s of snaps) {
-      for (const v of checkKernelOwnership(s, true)) this.record(v);
-      for (const v of checkDuplicates(s)) this.record(v);
-    }
     const agreement = checkAgreement(snaps, this.staleTolerance());
+    for (const s of snaps) {
+      const stale = new Set(agreement.tolerated.filter((t) => t.host === s.name).map((t) => t.ike));
+      for (const v of checkKernelOwnership(s, true)) this.record(v);
+      for (const v of checkDuplicates(s, stale)) this.record(v);
+    }
     for (const v of agreement.violations) this.record(v);
     for (const t of agreement.tolerated) this.tolerated.add(`${t.host} ${t.conn}: ${t.reason}`);
     for (const v of checkMirror(agreement.pairs)) this.record(v);

@@ -88,7 +88,11 @@ function controlHandler(run: Running, configPath: string): ControlHandler {
       }
       let conns: IkeConnection[];
       try {
-        conns = await buildEngineConnections(usable(result.config, logger));
+        conns = await buildEngineConnections(
+          usable(result.config, logger),
+          new Date(),
+          result.config.eapUsers,
+        );
       } catch (e) {
         const line = (e as Error).message;
         logger.error('config', `reload refused: ${line}`);
@@ -146,7 +150,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   let conns: IkeConnection[];
   try {
     // Certificates and keys are read once here; a bad file stops the start with its name.
-    conns = await buildEngineConnections(usableQuietly(config));
+    conns = await buildEngineConnections(usableQuietly(config), new Date(), config.eapUsers);
   } catch (e) {
     process.stderr.write(`styxd: ${(e as Error).message}; not started\n`);
     return 1;

@@ -3,13 +3,14 @@
  * gives the payloads that carry our proof (AUTH, and CERT before it for
  * certificates) and checks the peer's. Each side uses its own method, so a
  * PSK initiator may face a certificate responder. PSK lives here, certificates
- * in auth-pubkey.ts; EAP plugs in behind the same interface.
+ * in auth-pubkey.ts; EAP rounds (auth-eap.ts) end with an AUTH keyed by the
+ * method's MSK.
  */
 
 import { timingSafeEqual } from 'node:crypto';
 import { authSignedOctets, sharedKeyAuth } from '../crypto/kdf/index.js';
 import { AuthMethod, type IkePayload } from '../wire/ikev2/index.js';
-import type { Identity, IkeConnection } from './connection.js';
+import type { AuthRound, Identity, IkeConnection } from './connection.js';
 import type { EngineContext } from './context.js';
 import { formatIdentity, identityBody } from './identities.js';
 import type { IkeSa } from './ike-sa.js';
@@ -19,6 +20,8 @@ export interface ProveInput {
   readonly ctx: EngineContext;
   readonly sa: IkeSa;
   readonly conn: IkeConnection;
+  /** Our round being proven (`local`, or `local2` in a second round, RFC 4739). */
+  readonly round: AuthRound;
   /** The IDi or IDr we send. */
   readonly id: Identity;
   /** True when we are the initiator of the IKE_SA. */
@@ -29,6 +32,8 @@ export interface VerifyInput {
   readonly ctx: EngineContext;
   readonly sa: IkeSa;
   readonly conn: IkeConnection;
+  /** The peer's round being checked (`remote`, or `remote2`). */
+  readonly round: AuthRound;
   readonly peerId: Identity;
   /** The peer's IKE_AUTH payloads (AUTH, CERT, ...). */
   readonly payloads: readonly IkePayload[];

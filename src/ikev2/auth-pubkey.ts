@@ -40,8 +40,8 @@ const SIGNATURE_METHODS: ReadonlySet<number> = new Set([
 const certificateTime = (ctx: EngineContext): Date => ctx.options.certificateTime?.() ?? new Date();
 
 export const pubkeyAuthenticator: Authenticator = {
-  prove({ sa, conn, id, ofInitiator }) {
-    const own = conn.local.credentials;
+  prove({ sa, round, id, ofInitiator }) {
+    const own = round.credentials;
     if (!own) return { error: 'no certificate and private key loaded' };
     const auth = signAuth(own.key, signedOctets(sa, ofInitiator, id), {
       ...(sa.peerHashes ? { peerHashes: sa.peerHashes } : {}),
@@ -54,8 +54,8 @@ export const pubkeyAuthenticator: Authenticator = {
     }));
     return [...certs, { kind: 'AUTH', method: auth.method, data: auth.data }];
   },
-  verify({ ctx, sa, conn, peerId, payloads, ofInitiator }) {
-    const trust = conn.remote.trust;
+  verify({ ctx, sa, round, peerId, payloads, ofInitiator }) {
+    const trust = round.trust;
     if (!trust) return { ok: false, reason: 'no CA certificates configured for the peer' };
     const auth = payloads.find((p) => p.kind === 'AUTH');
     if (auth?.kind !== 'AUTH') return { ok: false, reason: 'no AUTH payload' };
@@ -100,19 +100,25 @@ export function isIdentityPattern(round: AuthRound): boolean {
   );
 }
 
-const usesCertificates = (c: IkeConnection): boolean =>
-  c.local.method === 'pubkey' || c.remote.method === 'pubkey';
+/** Every authentication round of a connection, ours and the peer's. */
+export const roundsOf = (c: IkeConnection): AuthRound[] =>
+  [c.local, c.remote, c.local2, c.remote2].filter((r): r is AuthRound => r !== undefined);
 
-/** Trust anchors of the connections that check the peer's certificate. */
+const usesCertificates = (c: IkeConnection): boolean =>
+  roundsOf(c).some((r) => r.method === 'pubkey');
+
+/** Trust anchors of the peer's certificate rounds. */
 function anchorsOf(conns: readonly IkeConnection[]): Certificate[] {
   const seen = new Set<Certificate>();
-  for (const c of conns) for (const ca of c.remote.trust?.trustAnchors ?? []) seen.add(ca);
+  for (const c of conns)
+    for (const r of [c.remote, c.remote2])
+      if (r?.method === 'pubkey') for (const ca of r.trust?.trustAnchors ?? []) seen.add(ca);
   return [...seen];
 }
 
 /** A CERTREQ payload for our CAs (encoding X.509, §3.7), or nothing without any. */
 export function certReqPayloads(conns: readonly IkeConnection[]): IkePayload[] {
-  const anchors = anchorsOf(conns.filter((c) => c.remote.method === 'pubkey'));
+  const anchors = anchorsOf(conns);
   if (anchors.length === 0) return [];
   return [{ kind: 'CERTREQ', encoding: CertEncoding.X509_SIGNATURE, data: certReqData(anchors) }];
 }

@@ -7,6 +7,8 @@
 
 import type { LocalCredentials } from '../auth/credentials.js';
 import type { Crl } from '../auth/crl.js';
+import type { EapTlsOptions } from '../auth/eap/tls.js';
+import type { EapMethodName } from '../auth/eap-auth.js';
 import type { Certificate } from '../auth/x509.js';
 import type { IdentitySpec } from '../config/types.js';
 import type { Proposal } from './proposals.js';
@@ -28,8 +30,34 @@ export interface SecretValue {
   reveal(): Uint8Array;
 }
 
-/** `pubkey`: certificates and signatures (RFC 7296 §2.15, RFC 7427). */
-export type AuthMethod = 'psk' | 'pubkey';
+/**
+ * `pubkey`: certificates and signatures (RFC 7296 §2.15, RFC 7427); `eap`:
+ * an EAP conversation followed by AUTH payloads keyed with its MSK (§2.16).
+ */
+export type AuthMethod = 'psk' | 'pubkey' | 'eap';
+
+/** An EAP round: as the EAP peer (local round) or the EAP server (remote round). */
+export interface EapSettings {
+  /** Local: the methods we can run; remote: the methods we offer, preferred first. */
+  readonly methods: readonly EapMethodName[];
+  /**
+   * Local: our EAP identity (the IKE identity as text unless `eap_id` is set).
+   * Remote: the EAP identity the peer authenticates as (default: its IKE
+   * identity as text, with no EAP-Identity round).
+   */
+  readonly identity?: string;
+  /** Remote: ask the peer's EAP identity with EAP-Identity (strongSwan's `eap_id = %any`). */
+  readonly askIdentity?: boolean;
+  /** Local EAP-MD5 / EAP-MSCHAPv2: our password. */
+  readonly password?: SecretValue;
+  /** Remote EAP-MD5 / EAP-MSCHAPv2: the users' passwords by EAP identity. */
+  readonly passwords?: (identity: string) => SecretValue | undefined;
+  /**
+   * EAP-TLS: local, our client certificate and the CAs for the server's;
+   * remote, our server certificate and the CAs for clients' certificates.
+   */
+  readonly tls?: EapTlsOptions;
+}
 
 /** Our certificate, the intermediates we send with it, and its private key. */
 export type OwnCredentials = LocalCredentials;
@@ -53,6 +81,8 @@ export interface AuthRound {
   readonly credentials?: OwnCredentials;
   /** Remote `pubkey` round: the CAs (and CRLs) the peer's certificate must chain to. */
   readonly trust?: TrustStore;
+  /** `eap` rounds: methods and credentials. */
+  readonly eap?: EapSettings;
 }
 
 export type ChildMode = 'tunnel' | 'transport';
@@ -99,6 +129,12 @@ export interface IkeConnection {
   readonly proposals: readonly Proposal[];
   readonly local: AuthRound;
   readonly remote: AuthRound;
+  /**
+   * RFC 4739 second rounds (the manual's "Use Two Authentications"): `local2`
+   * is ours when we initiate, `remote2` the initiator's when we respond.
+   */
+  readonly local2?: AuthRound;
+  readonly remote2?: AuthRound;
   readonly psk?: SecretValue;
   readonly children: readonly ChildConnection[];
   /** RFC 7383: offer and accept IKE fragmentation. */

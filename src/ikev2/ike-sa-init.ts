@@ -192,6 +192,7 @@ export function processInitResponse(
   sa.initResponse = datagram.data;
   sa.fragmentation =
     conn.fragmentation && !!findNotify(p, NotifyType.IKEV2_FRAGMENTATION_SUPPORTED);
+  sa.peerMultipleAuth = !!findNotify(p, NotifyType.MULTIPLE_AUTH_SUPPORTED);
   if (conn.children.length === 0 && !findNotify(p, NotifyType.CHILDLESS_IKEV2_SUPPORTED)) {
     // RFC 6023 §3: an IKE_AUTH without a CHILD_SA needs the responder's consent.
     return {
@@ -362,6 +363,8 @@ export function processInitRequest(
   payloads.push(...signatureHashNotifies(candidates));
   // RFC 6023 §3: we accept IKE_AUTH without a CHILD_SA.
   payloads.push(notify(NotifyType.CHILDLESS_IKEV2_SUPPORTED));
+  // RFC 4739 §3.1: an initiator may authenticate in several rounds.
+  payloads.push(notify(NotifyType.MULTIPLE_AUTH_SUPPORTED));
   sa.initRequest = d.data;
   sa.initResponse = clearMessage(sa, true, false, payloads);
   sa.lastResponse = { messageId: 0, packets: [sa.initResponse] };

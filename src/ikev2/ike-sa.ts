@@ -73,6 +73,8 @@ export class IkeSa {
   cookie: Uint8Array | undefined;
   /** Both sides announced IKEV2_FRAGMENTATION_SUPPORTED (RFC 7383 §2.3). */
   fragmentation = false;
+  /** The responder announced MULTIPLE_AUTH_SUPPORTED in IKE_SA_INIT (RFC 4739 §3.1). */
+  peerMultipleAuth = false;
   /** A NAT was detected in front of us or the peer (RFC 7296 §2.23). */
   natLocal = false;
   natRemote = false;

@@ -4,22 +4,11 @@
  * address ranges. The engine never sees the YAML-level types.
  */
 
-import { readFile } from 'node:fs/promises';
-import {
-  type LocalCredentials,
-  loadCaCertificates,
-  loadCrls,
-  loadLocalCredentials,
-} from '../auth/credentials.js';
-import type { Crl } from '../auth/crl.js';
 import { CredentialError } from '../auth/errors.js';
 import { identityToWire } from '../auth/identity.js';
-import { localIdentity } from '../auth/identity-config.js';
-import type { Certificate } from '../auth/x509.js';
 import type {
   AddressSpec,
   ChildConfig,
-  AuthRound as ConfigAuthRound,
   Proposal as ConfigProposal,
   ConnectionConfig,
   IdentitySpec,
@@ -27,16 +16,21 @@ import type {
 } from '../config/types.js';
 import {
   ANY_IDENTITY,
-  type AuthRound,
   type ChildConnection,
   type Identity,
   type IkeConnection,
-  type TrustStore,
 } from '../ikev2/connection.js';
 import { addressIdentity } from '../ikev2/identities.js';
 import type { Proposal } from '../ikev2/proposals.js';
 import { parseAddress, type TrafficSelector } from '../ikev2/traffic-selectors.js';
 import { IdType } from '../wire/ikev2/index.js';
+import {
+  type ConnectionCredentials,
+  type EapUsers,
+  loadConnectionCredentials,
+  localRound,
+  remoteRound,
+} from './auth-rounds.js';
 
 const text = new TextEncoder();
 
@@ -87,54 +81,6 @@ export function engineIdentity(id: IdentitySpec, fallbackAddress?: string): Iden
   }
 }
 
-/** Certificates, keys, CAs and CRLs of a connection, read once from its files. */
-export interface ConnectionCredentials {
-  readonly local?: LocalCredentials;
-  readonly trust?: TrustStore;
-}
-
-/** A file in `cacerts` holds CA certificates or, with a `.crl` name or PEM label, a CRL. */
-async function isCrlFile(path: string): Promise<boolean> {
-  if (path.toLowerCase().endsWith('.crl')) return true;
-  try {
-    return (await readFile(path, 'latin1')).includes('-----BEGIN X509 CRL-----');
-  } catch {
-    return false; // the certificate loader reports the unreadable file
-  }
-}
-
-/**
- * Loads what the connection's `pubkey` rounds need. Throws a CredentialError
- * naming the file (expired, wrong passphrase, key does not match, ...).
- */
-export async function loadConnectionCredentials(
-  c: ConnectionConfig,
-  now: Date = new Date(),
-): Promise<ConnectionCredentials> {
-  const local = c.localAuth[0];
-  const remote = c.remoteAuth[0];
-  let own: LocalCredentials | undefined;
-  let trust: TrustStore | undefined;
-  if (local?.auth === 'pubkey') {
-    own = await loadLocalCredentials({
-      certFiles: local.certs,
-      keyFile: local.key ?? '',
-      ...(local.keyPassphrase ? { passphrase: local.keyPassphrase } : {}),
-      now,
-    });
-  }
-  if (remote?.auth === 'pubkey') {
-    const trustAnchors: Certificate[] = [];
-    const crls: Crl[] = [];
-    for (const file of remote.cacerts) {
-      if (await isCrlFile(file)) crls.push(...(await loadCrls(file)));
-      else trustAnchors.push(...(await loadCaCertificates(file)));
-    }
-    trust = { trustAnchors, crls };
-  }
-  return { ...(own ? { local: own } : {}), ...(trust ? { trust } : {}) };
-}
-
 /**
  * The engine connections of `configs` with their credentials loaded; an
  * error names the connection and the file.
@@ -142,42 +88,18 @@ export async function loadConnectionCredentials(
 export async function buildEngineConnections(
   configs: readonly ConnectionConfig[],
   now: Date = new Date(),
+  eapUsers: EapUsers = [],
 ): Promise<IkeConnection[]> {
   const out: IkeConnection[] = [];
   for (const c of configs) {
     try {
-      out.push(engineConnection(c, await loadConnectionCredentials(c, now)));
+      out.push(engineConnection(c, await loadConnectionCredentials(c, now), eapUsers));
     } catch (e) {
       if (e instanceof CredentialError) throw new Error(`connection ${c.name}: ${e.message}`);
       throw e;
     }
   }
   return out;
-}
-
-function localRound(round: ConfigAuthRound | undefined, creds: ConnectionCredentials): AuthRound {
-  if (round?.auth !== 'pubkey' || !creds.local) {
-    return { method: 'psk', id: round ? engineIdentity(round.id) : ANY_IDENTITY };
-  }
-  // The default identity is the certificate's subject, as strongSwan does.
-  const id = localIdentity(round.id, { certificate: creds.local.certificate });
-  if ('error' in id) throw new Error(id.error);
-  return { method: 'pubkey', id, credentials: creds.local };
-}
-
-function remoteRound(
-  round: ConfigAuthRound | undefined,
-  creds: ConnectionCredentials,
-  remoteAddr: string | undefined,
-): AuthRound {
-  const id = round ? engineIdentity(round.id, remoteAddr) : ANY_IDENTITY;
-  // DNs compare attribute by attribute, and certificate peers may be matched by pattern.
-  const idSpec =
-    round && (round.id.type === 'dn' || round.auth === 'pubkey') ? { idSpec: round.id } : {};
-  if (round?.auth === 'pubkey' && creds.trust) {
-    return { method: 'pubkey', id, ...idSpec, trust: creds.trust };
-  }
-  return { method: 'psk', id, ...idSpec };
 }
 
 export function engineProposal(p: ConfigProposal): Proposal {
@@ -233,10 +155,13 @@ function engineChild(c: ChildConfig): ChildConnection {
 
 export function engineConnection(
   c: ConnectionConfig,
-  creds: ConnectionCredentials = {},
+  creds: ConnectionCredentials = { local: [], remote: [] },
+  eapUsers: EapUsers = [],
 ): IkeConnection {
   const localAddrs = addressStrings(c.localAddrs).filter((a) => a !== '%any');
   const remoteAddrs = addressStrings(c.remoteAddrs).filter((a) => a !== '%any');
+  const id = (spec: IdentitySpec) => engineIdentity(spec, undefined);
+  const remoteId = (spec: IdentitySpec) => engineIdentity(spec, remoteAddrs[0]);
   return {
     name: c.name,
     localAddrs,
@@ -244,8 +169,10 @@ export function engineConnection(
     localPort: c.localPort,
     remotePort: c.remotePort,
     proposals: c.proposals.map(engineProposal),
-    local: localRound(c.localAuth[0], creds),
-    remote: remoteRound(c.remoteAuth[0], creds, remoteAddrs[0]),
+    local: localRound(c, 0, creds, id),
+    remote: remoteRound(c, 0, creds, remoteId, eapUsers),
+    ...(c.localAuth[1] && { local2: localRound(c, 1, creds, id) }),
+    ...(c.remoteAuth[1] && { remote2: remoteRound(c, 1, creds, remoteId, eapUsers) }),
     ...(c.psk ? { psk: c.psk } : {}),
     children: c.children.map(engineChild),
     fragmentation: c.fragmentation !== 'no',
@@ -265,10 +192,5 @@ export function engineConnection(
 /** Why a connection cannot run on this engine yet, or undefined when it can. */
 export function unsupportedReason(c: ConnectionConfig): string | undefined {
   if (c.version !== 2) return 'IKEv1 is not supported by the engine yet';
-  const rounds = [...c.localAuth, ...c.remoteAuth];
-  const other = rounds.find((r) => r.auth !== 'psk' && r.auth !== 'pubkey');
-  if (other) return `authentication method ${other.auth} is not supported by the engine yet`;
-  if (c.localAuth.length > 1 || c.remoteAuth.length > 1)
-    return 'two authentication rounds are not supported yet';
   return undefined;
 }

@@ -5,45 +5,12 @@
  * (expired, unknown CA, revoked, identity mismatch) with their log reasons.
  */
 import { describe, expect, it } from 'vitest';
-import { identityToWire } from '../../src/auth/identity.js';
-import { localIdentity } from '../../src/auth/identity-config.js';
-import { parseIdentity } from '../../src/config/identity.js';
-import type { IdentitySpec } from '../../src/config/types.js';
 import type { AuthRound, IkeConnection } from '../../src/ikev2/connection.js';
 import { fqdnIdentity } from '../../src/ikev2/identities.js';
 import { decodeIkeMessage, ExchangeType } from '../../src/wire/ikev2/index.js';
-import { cert, crl, key, NOW } from '../auth/test-pki.js';
+import { cert, NOW } from '../auth/test-pki.js';
+import { ownRound, trustRound } from '../support/cert-rounds.js';
 import { child, connection, makePair } from '../support/engine-pair.js';
-
-const spec = (text: string): IdentitySpec => {
-  const s = parseIdentity(text);
-  if ('error' in s) throw new Error(s.error);
-  return s;
-};
-
-/** Our certificate `name` (under the intermediate) as a local round; `id` defaults to its subject. */
-function ownRound(name: string, id = 'address', intermediates = [cert('inter')]): AuthRound {
-  const certificate = cert(name);
-  const ident = localIdentity(id === 'address' ? { type: 'address' } : spec(id), { certificate });
-  if ('error' in ident) throw new Error(ident.error);
-  return {
-    method: 'pubkey',
-    id: ident,
-    credentials: { certificate, intermediates, key: key(name) },
-  };
-}
-
-/** A remote round that trusts the test root (and the intermediate's CRL). */
-function trustRound(id: string, anchors = [cert('root')]): AuthRound {
-  const s = spec(id);
-  return {
-    method: 'pubkey',
-    id: identityToWire(s as Parameters<typeof identityToWire>[0])!,
-    // As the manager builds it: the configured form, for DN and wildcard matching.
-    idSpec: s,
-    trust: { trustAnchors: anchors, crls: [crl('inter.crl')] },
-  };
-}
 
 function setup(
   seed: string,

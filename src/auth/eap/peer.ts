@@ -25,6 +25,11 @@ export class EapPeer {
 
   constructor(private readonly opts: EapPeerOptions) {}
 
+  /** The EAP type of the method that ran (or runs), once the server chose one. */
+  get eapType(): number | undefined {
+    return this.#method?.eapType;
+  }
+
   /** Ends the conversation early (IKE_SA deleted or timed out), releasing method resources. */
   abort(): void {
     this.#finished = true;

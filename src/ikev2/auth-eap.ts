@@ -1,0 +1,137 @@
+/**
+ * EAP rounds of IKE_AUTH (RFC 7296 §2.16): the engine carries the EAP
+ * conversation of src/auth/eap in EAP payloads, and once it succeeded both
+ * sides send an AUTH payload keyed with the method's MSK (SK_pi / SK_pr for
+ * methods without one, such as EAP-MD5).
+ */
+
+import type { EapPacket } from '../auth/eap/packet.js';
+import { EapType } from '../auth/eap/packet.js';
+import type { EapPeer } from '../auth/eap/peer.js';
+import type { EapServer } from '../auth/eap/server.js';
+import {
+  createEapPeer,
+  createEapServer,
+  eapAuthData,
+  verifyEapAuthData,
+} from '../auth/eap-auth.js';
+import { AuthMethod, type IkePayload } from '../wire/ikev2/index.js';
+import { signedOctets } from './auth-methods.js';
+import type { AuthRound, EapSettings, Identity } from './connection.js';
+import type { EngineContext } from './context.js';
+import { formatIdentity } from './identities.js';
+import type { IkeSa } from './ike-sa.js';
+
+/** The EAP packet of a message as an EAP payload (RFC 7296 §3.16). */
+export function eapPayload(p: EapPacket): IkePayload {
+  return {
+    kind: 'EAP',
+    code: p.code,
+    identifier: p.identifier,
+    ...(p.eapType !== undefined && { eapType: p.eapType }),
+    data: p.data,
+  };
+}
+
+/** The EAP packet a message carries, if any. */
+export function findEap(payloads: readonly IkePayload[]): EapPacket | undefined {
+  const p = payloads.find((x) => x.kind === 'EAP');
+  if (p?.kind !== 'EAP') return undefined;
+  return {
+    code: p.code,
+    identifier: p.identifier,
+    ...(p.eapType !== undefined && { eapType: p.eapType }),
+    data: p.data,
+  };
+}
+
+function settingsOf(round: AuthRound): EapSettings {
+  if (!round.eap) throw new Error('EAP round without EAP settings');
+  return round.eap;
+}
+
+/** The EAP identity an IKE identity stands for (strongSwan's `eap_id` default). */
+export const eapIdentityOf = (id: Identity): string => formatIdentity(id);
+
+/** Our side of an EAP round (we are the initiator, RFC 7296 §2.16). */
+export function newEapPeer(
+  ctx: EngineContext,
+  round: AuthRound,
+  ourId: Identity,
+  serverId: Identity,
+): EapPeer {
+  const eap = settingsOf(round);
+  return createEapPeer({
+    methods: eap.methods,
+    identity: eap.identity ?? eapIdentityOf(ourId),
+    // A copy the method keeps for the conversation; never logged.
+    ...(eap.password && { password: eap.password.reveal() }),
+    // strongSwan checks that the EAP-TLS server's certificate carries the responder's IKE identity.
+    ...(eap.tls && { tls: { ...eap.tls, serverIdentity: serverId } }),
+    random: ctx.ports.random,
+  });
+}
+
+/** The server side of an EAP round (we are the responder). */
+export function newEapServer(ctx: EngineContext, round: AuthRound, peerId: Identity): EapServer {
+  const eap = settingsOf(round);
+  // strongSwan: eap_id defaults to the IKE identity; `%any` asks with EAP-Identity.
+  const identity = eap.askIdentity ? undefined : (eap.identity ?? eapIdentityOf(peerId));
+  return createEapServer({
+    methods: eap.methods,
+    ...(identity !== undefined && { identity }),
+    passwords: (user) => eap.passwords?.(user)?.reveal(),
+    ...(eap.tls && { tls: eap.tls }),
+    random: ctx.ports.random,
+  });
+}
+
+/**
+ * Methods that authenticate the server too, as EAP-only authentication
+ * requires (RFC 5998 §4): EAP-TLS (the server's certificate) and
+ * EAP-MSCHAPv2 (the authenticator response); EAP-MD5 does not.
+ */
+export function isMutualEapType(eapType: number | undefined): boolean {
+  return eapType === EapType.TLS || eapType === EapType.MSCHAPV2;
+}
+
+/** Our AUTH payload after EAP: prf(prf(MSK, "Key Pad for IKEv2"), SignedOctets). */
+export function eapAuthPayload(
+  sa: IkeSa,
+  msk: Uint8Array | undefined,
+  ofInitiator: boolean,
+  id: Identity,
+): IkePayload {
+  const keys = sa.keys!;
+  const data = eapAuthData(
+    sa.prf!,
+    msk,
+    ofInitiator ? keys.skPi : keys.skPr,
+    signedOctets(sa, ofInitiator, id),
+  );
+  return { kind: 'AUTH', method: AuthMethod.SHARED_KEY_MIC, data };
+}
+
+/** Checks the peer's AUTH after EAP; a reason for the log when it fails. */
+export function verifyEapAuth(
+  sa: IkeSa,
+  msk: Uint8Array | undefined,
+  ofInitiator: boolean,
+  peerId: Identity,
+  payloads: readonly IkePayload[],
+): string | undefined {
+  const auth = payloads.find((p) => p.kind === 'AUTH');
+  const who = formatIdentity(peerId);
+  if (auth?.kind !== 'AUTH') return `no AUTH payload from ${who} after EAP`;
+  if (auth.method !== AuthMethod.SHARED_KEY_MIC)
+    return `AUTH method ${auth.method} from ${who} after EAP, expected shared key MIC`;
+  const keys = sa.keys!;
+  const ok = verifyEapAuthData(
+    sa.prf!,
+    msk,
+    ofInitiator ? keys.skPi : keys.skPr,
+    signedOctets(sa, ofInitiator, peerId),
+    auth.data,
+  );
+  return ok ? undefined : `AUTH of ${who} after EAP does not match (EAP keys differ)`;
+}

@@ -10,7 +10,7 @@ import {
 import { ScenarioRun } from '../../src/sim/runner.js';
 import type { SimFeatures } from '../../src/sim/scenario.js';
 import { generateScenario } from '../../src/sim/scenario-generator.js';
-import { type HostSnapshot, snapshotHost } from '../../src/sim/snapshot.js';
+import { type HostSnapshot, ikeKey, snapshotHost } from '../../src/sim/snapshot.js';
 
 const CALM: SimFeatures = {
   threeHosts: false,
@@ -124,7 +124,19 @@ describe('simulator invariant checkers', () => {
     expect(strict.violations[0]!.host).toBe(a.name);
     const lenient = checkAgreement(snaps, () => 'peer restarted');
     expect(lenient.violations).toEqual([]);
-    expect(lenient.tolerated).toEqual([{ host: 'a', conn: 'a-b', reason: 'peer restarted' }]);
+    expect(lenient.tolerated).toEqual([
+      { host: 'a', conn: 'a-b', ike: ikeKey(a.sas[0]!), reason: 'peer restarted' },
+    ]);
+  });
+
+  it('do not count a tolerated stale IKE_SA as a duplicate tunnel', async () => {
+    const snaps = clone(await settledSnapshots());
+    const a = snaps[0]!;
+    const ike = a.sas[0]!;
+    const stale = { ...ike, spiI: 'ff', children: [{ ...ike.children[0]!, spiIn: 1, spiOut: 2 }] };
+    (a.sas as unknown[]).push(stale);
+    expect(kinds(checkDuplicates(a))).toEqual(['duplicate-ike-sa', 'duplicate-child-sa']);
+    expect(checkDuplicates(a, new Set([ikeKey(stale)]))).toEqual([]);
   });
 
   it('catch kernel SAs of one CHILD_SA that do not mirror each other', async () => {

@@ -40,11 +40,12 @@ export async function processInformationalRequest(
     if (!proto) continue;
     const ours: Uint8Array[] = [];
     for (const spi of p.spis) {
-      // The peer names its inbound SPI, which is our outbound one.
-      const child = sa.children.find((c) => c.proto === proto && c.spiOut === spiToNumber(spi));
-      if (!child) continue;
-      ours.push(numberToSpi(child.spiIn));
-      await dropChild(ctx, sa, child, 'deleted by peer');
+      // The peer names its inbound SPI, which is our outbound one. A delete sent
+      // on an IKE_SA just rekeyed may name a CHILD_SA that moved to the new one.
+      const found = findChild(ctx, sa, (c) => c.proto === proto && c.spiOut === spiToNumber(spi));
+      if (!found) continue;
+      ours.push(numberToSpi(found.child.spiIn));
+      await dropChild(ctx, found.sa, found.child, 'deleted by peer');
     }
     if (ours.length > 0)
       response.push({ kind: 'D', protocolId: PROTO_IDS[proto], spiSize: 4, spis: ours });
@@ -52,8 +53,27 @@ export async function processInformationalRequest(
   return { payloads: response };
 }
 
-export async function dropChild(ctx: EngineContext, sa: IkeSa, child: ChildSa, reason: string) {
+/** A CHILD_SA of `sa`, or of another IKE_SA of its connection with the same peer. */
+function findChild(
+  ctx: EngineContext,
+  sa: IkeSa,
+  match: (c: ChildSa) => boolean,
+): { sa: IkeSa; child: ChildSa } | undefined {
+  const here = sa.children.find(match);
+  if (here) return { sa, child: here };
+  if (!sa.conn) return undefined;
+  for (const o of ctx.sasOf(sa.conn)) {
+    if (o === sa || o.remote.address !== sa.remote.address) continue;
+    const child = o.children.find(match);
+    if (child) return { sa: o, child };
+  }
+  return undefined;
+}
+
+export async function dropChild(ctx: EngineContext, held: IkeSa, child: ChildSa, reason: string) {
   if (child.state === 'deleted') return;
+  // An IKE_SA rekey may have moved the CHILD_SA since its delete was queued.
+  const sa = findChild(ctx, held, (c) => c === child)?.sa ?? held;
   await beforeChildRemoved(ctx, sa, child);
   await ctx.childRemoving(sa, child);
   const i = sa.children.indexOf(child);

@@ -163,11 +163,20 @@ const shortLifetimes: ConfigFeature = {
   name: 'short-lifetimes',
   enabled: (f) => f.shortLifetimes,
   apply(rng, d) {
-    for (const side of d.sides) {
-      if (rng.chance(0.5)) side.ike.rekeySeconds = rng.int(20, 120);
-      for (const c of side.children) {
-        c.rekeySeconds = rng.chance(0.2) ? 0 : rng.int(10, 90);
+    for (const side of d.sides) if (rng.chance(0.5)) side.ike.rekeySeconds = rng.int(20, 120);
+    const [x, y] = d.sides;
+    for (const [k, cx] of x.children.entries()) {
+      const cy = y.children[k]!;
+      for (const c of [cx, cy]) {
+        c.rekeySeconds = rng.int(10, 90);
         c.lifeSeconds = c.rekeySeconds + rng.int(5, 30);
+      }
+      if (rng.chance(0.2)) {
+        // Rekey off on one side (the manual's "Rekey: no"): only the peer rekeys,
+        // before this side's hard lifetime ends each CHILD_SA.
+        const [off, on] = rng.chance(0.5) ? [cx, cy] : [cy, cx];
+        off.rekeySeconds = 0;
+        off.lifeSeconds = on.rekeySeconds + rng.int(5, 30);
       }
     }
   },

@@ -21,12 +21,13 @@ export interface CharonInstance {
 /**
  * The plugins each instance loads. Debian's modular list (every installed
  * plugin) takes ~6 s to load inside UML; this list takes under a second and
- * covers PSK and certificates, the IKE and ESP algorithms the scenarios use,
+ * covers PSK, certificates and EAP, the IKE and ESP algorithms the scenarios use,
  * the kernel, the sockets and vici.
  */
 export const CHARON_PLUGINS =
   'random nonce openssl aes sha1 sha2 md5 hmac xcbc cmac ctr ccm gcm chapoly curve25519 gmp kdf ' +
-  'pem pkcs1 pkcs8 x509 pubkey revocation constraints kernel-netlink socket-default vici counters';
+  'pem pkcs1 pkcs8 x509 pubkey revocation constraints kernel-netlink socket-default vici counters ' +
+  'eap-identity eap-md5 eap-mschapv2 eap-tls';
 
 /** strongswan.conf for one instance. */
 export function strongswanConf(socket: string, logFile: string, charonSettings = ''): string {

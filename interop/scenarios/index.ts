@@ -8,6 +8,7 @@ import { readback } from './kernel-readback.js';
 import { STRONGSWAN_TOPOLOGY_SCENARIOS } from './strongswan-nat-roadwarrior.js';
 import { strongswanPskNet2net } from './strongswan-psk-net2net.js';
 import { STYX_CERT_SCENARIOS } from './styx-strongswan-certs.js';
+import { STYX_EAP_SCENARIOS } from './styx-strongswan-eap.js';
 import { STYX_FEATURE_SCENARIOS } from './styx-strongswan-features.js';
 import { STYX_LIFECYCLE_SCENARIOS } from './styx-strongswan-lifecycle.js';
 import { STYX_NEGATIVE_SCENARIOS } from './styx-strongswan-negative.js';
@@ -26,4 +27,5 @@ export const SCENARIOS: readonly Scenario[] = [
   ...STYX_NEGATIVE_SCENARIOS,
   ...STYX_LIFECYCLE_SCENARIOS,
   ...STYX_CERT_SCENARIOS,
+  ...STYX_EAP_SCENARIOS,
 ];

@@ -55,6 +55,24 @@ export interface ConnSpec {
   };
   /** Certificate authentication instead of the PSK (absolute file paths, visible inside UML). */
   readonly certs?: CertAuthSpec;
+  /** Authentication written out per gateway (EAP, two rounds); wins over `certs` and the PSK. */
+  readonly rawAuth?: { readonly [G in Gateway]: RawAuth };
+}
+
+/** One gateway's authentication settings as its daemon writes them. */
+export interface RawAuth {
+  /** Styx: lines under the connection (`local:`, `remote:`, `local2:`, ...), indented 4. */
+  readonly styx: readonly string[];
+  /** Styx: top-level lines (`eap_users:` ...), indented 0. */
+  readonly styxTop?: readonly string[];
+  /** strongSwan: the connection's `local`/`remote` sections, indented 4. */
+  readonly charon: string;
+  /** strongSwan: `secrets` entries, indented 2. */
+  readonly charonSecrets?: readonly string[];
+  /** strongSwan: private key files swanctl must load. */
+  readonly charonKeys?: readonly string[];
+  /** strongSwan: intermediate CA files it sends along with its certificate. */
+  readonly charonIntermediates?: readonly string[];
 }
 
 /** One gateway's certificate: what it sends and the identity it claims. */
@@ -119,6 +137,7 @@ function charonAuthLines(ns: Gateway, a: CertAuthSpec): string {
 function charonKeyFiles(ns: Gateway, conns: readonly ConnSpec[]) {
   const keys = new Set(
     conns.flatMap((c) => {
+      if (c.rawAuth) return [...(c.rawAuth[ns].charonKeys ?? [])];
       const cert = c.certs && ownCert(ns, c.certs);
       return cert ? [cert.key] : [];
     }),
@@ -129,7 +148,11 @@ function charonKeyFiles(ns: Gateway, conns: readonly ConnSpec[]) {
 /** The intermediates strongSwan sends along with its certificate. */
 function charonAuthorities(ns: Gateway, conns: readonly ConnSpec[]): string {
   const files = new Set(
-    conns.flatMap((c) => (c.certs && ownCert(ns, c.certs)?.intermediates) || []),
+    conns.flatMap(
+      (c) =>
+        c.rawAuth?.[ns].charonIntermediates ??
+        ((c.certs && ownCert(ns, c.certs)?.intermediates) || []),
+    ),
   );
   if (files.size === 0) return '';
   const entries = [...files].map((f, i) => `  im-${i} {\n    cacert = ${f}\n  }`);
@@ -175,13 +198,15 @@ function styxConnection(ns: Gateway, c: ConnSpec): string {
     `    local_addrs: [${me}]`,
     `    remote_addrs: [${peer}]`,
     `    proposals: [${c.styx?.ike ?? c.ike}]`,
-    ...(c.certs
-      ? styxAuthLines(ns, c.certs)
-      : [
-          `    local: { auth: psk, id: "${myId}" }`,
-          `    remote: { auth: psk, id: "${peerId}" }`,
-          `    psk: { secret: ${c.styx?.psk ?? LAB_PSK} }`,
-        ]),
+    ...(c.rawAuth
+      ? c.rawAuth[ns].styx
+      : c.certs
+        ? styxAuthLines(ns, c.certs)
+        : [
+            `    local: { auth: psk, id: "${myId}" }`,
+            `    remote: { auth: psk, id: "${peerId}" }`,
+            `    psk: { secret: ${c.styx?.psk ?? LAB_PSK} }`,
+          ]),
     `    start_action: ${x?.startAction ?? 'none'}`,
     ...(x?.conn ?? []).map((l) => `    ${l}`),
     '    children:',
@@ -214,6 +239,7 @@ export function styxYaml(
     ...daemon.map((l) => `  ${l}`),
     '  log:',
     '    level: debug',
+    ...conns.flatMap((c) => c.rawAuth?.[ns].styxTop ?? []),
     'connections:',
     ...conns.map((c) => styxConnection(ns, c)),
     '',
@@ -240,11 +266,16 @@ function charonConnection(ns: Gateway, c: ConnSpec): string {
     local_addrs = ${me}
     remote_addrs = ${peer}
     proposals = ${c.charon?.ike ?? c.ike}
-${(x?.conn ?? []).map((l) => `    ${l}\n`).join('')}${c.certs ? charonAuthLines(ns, c.certs) : charonPskAuth(ns, c, me, peer)}
+${(x?.conn ?? []).map((l) => `    ${l}\n`).join('')}${charonAuth(ns, c, me, peer)}
     children {
 ${children}
     }
   }`;
+}
+
+function charonAuth(ns: Gateway, c: ConnSpec, me: string, peer: string): string {
+  if (c.rawAuth) return c.rawAuth[ns].charon;
+  return c.certs ? charonAuthLines(ns, c.certs) : charonPskAuth(ns, c, me, peer);
 }
 
 function charonPskAuth(ns: Gateway, c: ConnSpec, me: string, peer: string): string {
@@ -261,14 +292,15 @@ function charonPskAuth(ns: Gateway, c: ConnSpec, me: string, peer: string): stri
 /** swanctl.conf with the given connections and one PSK for both gateways' ids. */
 export function charonConf(ns: Gateway, conns: readonly ConnSpec[]): string {
   const secrets = conns
-    .filter((c) => !c.certs)
+    .filter((c) => !c.certs && !c.rawAuth)
     .map((c, i) => {
       const f = c.family ?? 'v4';
       const ids = c.ids ?? { moon: ADDR.moon[f], sun: ADDR.sun[f] };
       return `  ike-${i} {\n    id-a = ${ids.moon}\n    id-b = ${ids.sun}\n    secret = ${c.charon?.psk ?? LAB_PSK}\n  }`;
     })
     .join('\n');
-  const all = [secrets, ...charonMixedSecrets(conns)].filter((s) => s !== '').join('\n');
+  const raw = conns.flatMap((c) => c.rawAuth?.[ns].charonSecrets ?? []);
+  const all = [secrets, ...charonMixedSecrets(conns), ...raw].filter((s) => s !== '').join('\n');
   return `connections {\n${conns.map((c) => charonConnection(ns, c)).join('\n')}\n}\nsecrets {\n${all}\n}\n${charonAuthorities(ns, conns)}`;
 }
 
@@ -299,7 +331,7 @@ export function charonDaemon(
     ns,
     swanctl: charonConf(ns, conns),
     ...(settings ? { charonSettings: settings } : {}),
-    ...(conns.some((c) => c.certs) ? { files: charonKeyFiles(ns, conns) } : {}),
+    ...(conns.some((c) => c.certs || c.rawAuth) ? { files: charonKeyFiles(ns, conns) } : {}),
   };
 }
 

@@ -5,6 +5,7 @@
  * methods without one, such as EAP-MD5).
  */
 
+import { parseCertificates } from '../auth/credentials.js';
 import type { EapPacket } from '../auth/eap/packet.js';
 import { EapType } from '../auth/eap/packet.js';
 import type { EapPeer } from '../auth/eap/peer.js';
@@ -15,6 +16,7 @@ import {
   eapAuthData,
   verifyEapAuthData,
 } from '../auth/eap-auth.js';
+import { certificateMatchesIdentity } from '../auth/identity.js';
 import { AuthMethod, type IkePayload } from '../wire/ikev2/index.js';
 import { signedOctets } from './auth-methods.js';
 import type { AuthRound, EapSettings, Identity } from './connection.js';
@@ -134,4 +136,26 @@ export function verifyEapAuth(
     auth.data,
   );
   return ok ? undefined : `AUTH of ${who} after EAP does not match (EAP keys differ)`;
+}
+
+/**
+ * The EAP-TLS client's certificate must name the peer's identity, as
+ * strongSwan requires of the EAP identity (by default the IKE identity); the
+ * chain itself was validated by the TLS handshake against the round's CAs.
+ */
+export function eapTlsCertificateProblem(
+  der: Uint8Array | undefined,
+  peerId: Identity,
+): string | undefined {
+  if (!der) return undefined;
+  try {
+    const [cert] = parseCertificates(der, 'EAP-TLS client certificate');
+    if (!cert) return 'EAP-TLS client sent no certificate';
+    const m = certificateMatchesIdentity(cert, peerId);
+    return m.ok
+      ? undefined
+      : `EAP-TLS certificate "${cert.subjectText}" does not match ${formatIdentity(peerId)}: ${m.reason}`;
+  } catch (e) {
+    return `EAP-TLS client certificate unreadable: ${(e as Error).message}`;
+  }
 }

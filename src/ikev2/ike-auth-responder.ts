@@ -11,7 +11,14 @@
 import { eapTypeName } from '../auth/eap/packet.js';
 import type { EapServer } from '../auth/eap/server.js';
 import { type IkePayload, NotifyType } from '../wire/ikev2/index.js';
-import { eapAuthPayload, eapPayload, findEap, newEapServer, verifyEapAuth } from './auth-eap.js';
+import {
+  eapAuthPayload,
+  eapPayload,
+  eapTlsCertificateProblem,
+  findEap,
+  newEapServer,
+  verifyEapAuth,
+} from './auth-eap.js';
 import { notePeerAuthHints, peerIdentityMatches } from './auth-pubkey.js';
 import { answerChildOffer } from './child-negotiation.js';
 import type { AuthRound, Identity, IkeConnection } from './connection.js';
@@ -217,7 +224,15 @@ async function eapStep(
   if (!packet) return failed('IKE_AUTH request lacks the EAP payload');
   const step = await st.eap!.process(packet);
   const send = step.send ? [eapPayload(step.send)] : [];
-  if (!step.done) return { payloads: send };
+  if (!step.done) {
+    const failing = st.eap!.pendingFailure;
+    if (failing) {
+      // The peer may give up rather than acknowledge (strongSwan does): say why now.
+      const name = eapTypeName(st.eap!.eapType ?? 0);
+      ctx.ports.logger.log('warn', sa.label, `EAP authentication failing (${name}): ${failing}`);
+    }
+    return { payloads: send };
+  }
   const method = step.done.eapType === undefined ? 'EAP' : eapTypeName(step.done.eapType);
   const who = step.done.identity === undefined ? '' : ` of "${step.done.identity}"`;
   if (!step.done.success) {
@@ -225,6 +240,8 @@ async function eapStep(
     const close = `EAP authentication${who} failed (${method}): ${step.done.reason ?? 'no reason'}`;
     return { payloads: send, close };
   }
+  const certProblem = eapTlsCertificateProblem(step.done.peerCertificate, st.roundId!);
+  if (certProblem) return failed(certProblem);
   ctx.ports.logger.log('info', sa.label, `EAP method ${method}${who} succeeded`);
   st.eapDone = { msk: step.done.msk, how: `${method}${who}` };
   return { payloads: send };

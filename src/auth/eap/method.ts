@@ -35,6 +35,12 @@ export interface EapServerMethod {
   process(packet: EapPacket, nextIdentifier: number): EapStep | Promise<EapStep>;
   /** Releases resources (the TLS socket) when the conversation is abandoned. */
   abort?(): void;
+  /**
+   * Set once the method decided the peer failed but still awaits its
+   * acknowledgement (EAP-MSCHAPv2's Failure Request), for a log line now:
+   * a peer may abort instead of answering.
+   */
+  readonly pendingFailure?: string;
 }
 
 /** Peer side of one method. */

@@ -105,6 +105,10 @@ export class MsChapV2Server implements EapServerMethod {
     private readonly random: RandomBytes,
   ) {}
 
+  get pendingFailure(): string | undefined {
+    return this.#state === 'failure-sent' ? this.#failure : undefined;
+  }
+
   start(identifier: number): EapPacket {
     this.#challenge = this.random(CHALLENGE_LENGTH);
     this.#msChapId = identifier;

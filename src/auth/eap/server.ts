@@ -62,6 +62,16 @@ export class EapServer {
     return this.#identity;
   }
 
+  /** The method in progress, once one was chosen. */
+  get eapType(): number | undefined {
+    return this.#method?.eapType;
+  }
+
+  /** Why the method is failing the peer while it waits for the acknowledgement. */
+  get pendingFailure(): string | undefined {
+    return this.#method?.pendingFailure;
+  }
+
   /** Ends the conversation early (IKE_SA deleted or timed out), releasing method resources. */
   abort(): void {
     this.#finished = true;

@@ -6,6 +6,7 @@
  * injected time), not OpenSSL's, so the result and its reason match the
  * certificate AUTH path. MSK: RFC 5216 §2.3 (TLS 1.2) and RFC 9190 §2.3 (TLS 1.3).
  */
+import { constants as cryptoConstants } from 'node:crypto';
 import { connect, createSecureContext, type SecureContext, TLSSocket } from 'node:tls';
 import { validateChain } from '../chain.js';
 import type { Crl } from '../crl.js';
@@ -58,7 +59,17 @@ const TLS13_LABEL = 'EXPORTER_EAP_TLS_Key_Material';
 const KEY_MATERIAL_LENGTH = 128;
 const MSK_LENGTH = 64;
 
-function secureContext(o: EapTlsOptions): SecureContext {
+/**
+ * strongSwan's own TLS stack answers without the renegotiation_info extension
+ * (RFC 5746), which OpenSSL 3 refuses as a client ("unsafe legacy
+ * renegotiation disabled"). We refuse every renegotiation
+ * (SSL_OP_NO_RENEGOTIATION; EAP-TLS has no use for one), so the attack that
+ * extension prevents has no opening: the peer side allows such servers.
+ */
+const LEGACY_SERVER_CONNECT =
+  cryptoConstants.SSL_OP_LEGACY_SERVER_CONNECT | cryptoConstants.SSL_OP_NO_RENEGOTIATION;
+
+function secureContext(o: EapTlsOptions, client = false): SecureContext {
   const chain = [o.certificate, ...(o.intermediates ?? [])]
     .map((c) => encodePem('CERTIFICATE', c.der))
     .join('');
@@ -69,6 +80,7 @@ function secureContext(o: EapTlsOptions): SecureContext {
     ca: o.trustAnchors.map((c) => encodePem('CERTIFICATE', c.der)).join(''),
     minVersion: o.minVersion ?? 'TLSv1.2',
     maxVersion: o.maxVersion ?? 'TLSv1.3',
+    ...(client && { secureOptions: LEGACY_SERVER_CONNECT }),
   });
 }
 
@@ -285,7 +297,7 @@ export class EapTlsPeer extends EapTlsEndpoint implements EapPeerMethod {
       this.attach(
         connect({
           socket: this.transport,
-          secureContext: secureContext(this.opts),
+          secureContext: secureContext(this.opts, true),
           rejectUnauthorized: false,
           servername: '',
         }),

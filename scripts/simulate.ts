@@ -69,7 +69,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const result = await runScenario(scenario, args.options);
     simulatedMs += result.simulatedMs;
     for (const t of result.tolerated) {
-      const kind = t.replace(/^\S+ \S+: /, '').replace(/: .*\(no DPD\)$/, ' (no DPD)');
+      const kind = t.replace(/^\S+ \S+: /, '').replace(/: .*\((no DPD|DPD pending)\)$/, ' ($1)');
       tolerated.set(kind, (tolerated.get(kind) ?? 0) + 1);
     }
     if (args.verbose) for (const line of result.log) process.stdout.write(`${line}\n`);

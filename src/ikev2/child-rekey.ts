@@ -285,6 +285,10 @@ export async function processChildRekeyRequest(
   ];
   // The CHILD_SAs moved to a new IKE_SA: the peer should retry there (§2.25.2).
   if (wasSuperseded(sa)) return refuse(NotifyType.TEMPORARY_FAILURE);
+  // Our own exchange that creates it may still await its answer (the peer,
+  // its responder, installed the CHILD_SA already): try again later (§2.25).
+  if (!old && sa.outstanding?.exchangeType === ExchangeType.CREATE_CHILD_SA)
+    return refuse(NotifyType.TEMPORARY_FAILURE);
   if (!old) return refuse(NotifyType.CHILD_SA_NOT_FOUND);
   // §2.25.1: a rekey of a CHILD_SA we are deleting gets TEMPORARY_FAILURE.
   if (old.state === 'deleting' || old.state === 'deleted' || replaced.has(old)) {

@@ -19,11 +19,11 @@ import { processChildRekeyRequest } from './child-rekey.js';
 import type { ChildSa } from './child-sa.js';
 import type { ChildConnection } from './connection.js';
 import type { EngineContext } from './context.js';
-import { CREATE_CHILD_TAG, noteChildOrigin } from './duplicates.js';
+import { CREATE_CHILD_TAG, isRedundantIkeSa, noteChildOrigin } from './duplicates.js';
 import { installNegotiatedChild } from './ike-auth.js';
 import { processIkeRekeyRequest } from './ike-rekey.js';
 import type { IkeSa } from './ike-sa.js';
-import { findNotify, findPayload, notify, u16 } from './payloads.js';
+import { findErrorNotify, findNotify, findPayload, notify, u16 } from './payloads.js';
 
 /** Initiates an additional CHILD_SA for `cfg` on an established IKE_SA. */
 export function startCreateChild(ctx: EngineContext, sa: IkeSa, cfg: ChildConnection): void {
@@ -62,6 +62,9 @@ export function startCreateChild(ctx: EngineContext, sa: IkeSa, cfg: ChildConnec
       if (problem) {
         await releaseSpis(ctx, sa, offer.child);
         ctx.ports.logger.log('warn', sa.label, `CHILD_SA ${cfg.name} not established: ${problem}`);
+        // RFC 7296 §2.25: TEMPORARY_FAILURE asks us to try again a little later.
+        if (findErrorNotify(payloads)?.notifyType === NotifyType.TEMPORARY_FAILURE)
+          retryCreateChild(ctx, sa, cfg);
         return;
       }
       noteChildOrigin(offer.child, { ni, nr: nr!.nonce, weInitiated: true });
@@ -73,6 +76,20 @@ export function startCreateChild(ctx: EngineContext, sa: IkeSa, cfg: ChildConnec
   );
 }
 
+/** Retry delay after TEMPORARY_FAILURE (strongSwan: 1–5 s at random, as for rekeys). */
+const RETRY_MIN_MS = 1000;
+const RETRY_SPREAD_MS = 4000;
+
+function retryCreateChild(ctx: EngineContext, sa: IkeSa, cfg: ChildConnection): void {
+  const b = ctx.ports.random(2);
+  const ms = RETRY_MIN_MS + Math.floor((((b[0]! << 8) | b[1]!) / 65536) * RETRY_SPREAD_MS);
+  ctx.schedule(sa, ms, async () => {
+    const present = sa.children.some((c) => c.config.name === cfg.name && c.state !== 'deleted');
+    if (sa.state === 'established' && !present && !isRedundantIkeSa(sa))
+      startCreateChild(ctx, sa, cfg);
+  });
+}
+
 /** Responder side of CREATE_CHILD_SA for a new CHILD_SA, or a rekey (RFC 7296 §2.8). */
 export async function processCreateChildRequest(
   ctx: EngineContext,
@@ -82,6 +99,9 @@ export async function processCreateChildRequest(
   const conn = sa.conn;
   const saPayload = findPayload(payloads, 'SA');
   const nonce = findPayload(payloads, 'Nonce');
+  // Our IKE_AUTH answer has not arrived yet, though the peer (its responder)
+  // already holds the IKE_SA established: ask it to try again (RFC 7296 §2.25).
+  if (sa.state === 'authenticating') return [notify(NotifyType.TEMPORARY_FAILURE)];
   if (!conn || sa.state !== 'established' || !saPayload || !nonce) {
     return [notify(NotifyType.INVALID_SYNTAX)];
   }

@@ -11,6 +11,7 @@
  */
 
 import { DEFAULT_ENGINE_OPTIONS } from '../ikev2/engine.js';
+import { DEFAULT_DPD_TIMEOUT_SECONDS } from '../ikev2/liveness.js';
 import { giveUpAfterMs } from '../ikev2/retransmit.js';
 import {
   checkAgreement,
@@ -229,32 +230,67 @@ export class ScenarioRun {
   }
 
   /**
-   * Without DPD (not in the engine yet) a gateway cannot notice that its peer
-   * lost an IKE_SA silently: the peer restarted, or gave up retransmitting
-   * while the network was cut. Such a stale SA is tolerated and counted.
+   * A gateway cannot notice at once that its peer lost an IKE_SA silently:
+   * the peer restarted, or gave up retransmitting while the network was cut.
+   * Such a stale SA is tolerated and counted, without DPD for ever, with DPD
+   * until the holder's liveness check must have found it (dpdBoundMs).
    */
   private staleTolerance(): StaleTolerance {
     const w = this.world;
+    const now = w.clock.now();
     return (holder, sa) => {
       const peer = [...w.hosts.values()].find((h) => h.address === sa.peer);
       if (!peer) return undefined;
+      const bound = this.dpdBoundMs(holder, sa.conn);
+      const detail = bound === undefined ? 'no DPD' : 'DPD pending';
+      const young = (lostAt: number) => bound === undefined || now - lostAt <= bound;
       // The peer may have established its side up to one exchange earlier than we did.
-      const restarted = (w.restarts.get(peer.name) ?? []).some(
+      const restartedAt = (w.restarts.get(peer.name) ?? []).filter(
         (t) => t >= sa.establishedAt - EXCHANGE_BOUND_MS,
       );
       // A restarted peer that initiated the connection again sent INITIAL_CONTACT (RFC 7296
       // §2.4), which must have removed this SA; otherwise nothing tells us.
       const contacted = sa.conn !== undefined && w.initiatedSinceBoot.get(peer.name)?.has(sa.conn);
-      if (restarted && !contacted) return `stale after ${peer.name} restarted (no DPD)`;
+      const lastRestart = restartedAt[restartedAt.length - 1];
+      if (lastRestart !== undefined && !contacted && young(lastRestart))
+        return `stale after ${peer.name} restarted (${detail})`;
       const closed = w.closes.get(ikeKey(sa));
       if (
         closed &&
-        /did not answer|not answered|half-open timeout|peer is dead/.test(closed.reason)
+        /did not answer|not answered|half-open timeout|peer is dead/.test(closed.reason) &&
+        young(closed.at)
       )
-        return `stale after ${peer.name} gave up: ${closed.reason} (no DPD)`;
-      void holder;
+        return `stale after ${peer.name} gave up: ${closed.reason} (${detail})`;
       return undefined;
     };
+  }
+
+  /**
+   * How long after its peer lost an IKE_SA the holder's DPD must have noticed
+   * (undefined without DPD): one delay of quiet, then the check with its
+   * timeout, which may wait behind an exchange already running; a second
+   * delay and a second of slack cover the timers' alignment.
+   */
+  private dpdBoundMs(holder: string, conn: string | undefined): number | undefined {
+    const pair = this.scenario.pairs.find((p) => p.name === conn);
+    const i = pair?.hosts.indexOf(holder) ?? -1;
+    const cfg = i >= 0 ? pair!.conns[i] : undefined;
+    if (!cfg?.dpdDelaySeconds) return undefined;
+    const timeout = cfg.dpdTimeoutSeconds ?? DEFAULT_DPD_TIMEOUT_SECONDS;
+    return (2 * cfg.dpdDelaySeconds + timeout + 1) * 1000;
+  }
+
+  /** The longest DPD bound of any gateway's connection (0 without DPD). */
+  private maxDpdBoundMs(): number {
+    let max = 0;
+    for (const p of this.scenario.pairs)
+      for (const h of p.hosts) max = Math.max(max, this.dpdBoundMs(h, p.name) ?? 0);
+    return max;
+  }
+
+  /** Lets the world run for `ms` (timers fire, checks run), whatever it does. */
+  private async runFor(ms: number): Promise<void> {
+    await this.advanceTo(this.world.clock.now() + ms);
   }
 
   /** Runs until settled or `boundMs` passed; records `not-settled` then. */
@@ -295,6 +331,12 @@ export class ScenarioRun {
     w.log.add('sim', `final phase: network healed, ${describeLink(calm)}`);
     const healBound = 2 * EXCHANGE_BOUND_MS + HALF_OPEN_MS;
     if (!(await this.settle(healBound, 'after healing'))) return;
+    // DPD clears the SAs the peer lost (the stale tolerance ends with its bound).
+    const dpd = this.maxDpdBoundMs();
+    if (dpd > 0) {
+      await this.runFor(dpd);
+      if (!(await this.settle(healBound, 'after DPD'))) return;
+    }
     this.checkSettled(await this.snapshots(), false);
     const maxChildren = Math.max(...this.scenario.pairs.map((p) => p.conns[0].children.length));
     this.reconcile();

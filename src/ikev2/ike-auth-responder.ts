@@ -16,6 +16,7 @@ import {
   eapPayload,
   eapTlsCertificateProblem,
   findEap,
+  isMutualEapType,
   newEapServer,
   verifyEapAuth,
 } from './auth-eap.js';
@@ -54,6 +55,8 @@ interface Progress {
   readonly ourId: Identity;
   /** The first request: its CHILD_SA offer is answered at the end. */
   readonly firstRequest: readonly IkePayload[];
+  /** We authenticate only through the peer's EAP round (RFC 5998). */
+  readonly eapOnly: boolean;
 }
 
 const progressOf = new WeakMap<IkeSa, Progress>();
@@ -112,23 +115,33 @@ async function firstRequest(
   }
   sa.conn = conn;
   notePeerAuthHints(ctx, sa, payloads);
-  if (conn.local.method === 'eap')
-    return failed('EAP-only authentication of ourselves (RFC 5998) is not supported as responder');
+  // RFC 5998: our own round configured as EAP means EAP-only: no AUTH now, the
+  // MSK AUTH after the peer's (mutual) EAP round proves us.
+  const eapOnly = conn.local.method === 'eap';
+  if (eapOnly && !findNotify(payloads, NotifyType.EAP_ONLY_AUTHENTICATION))
+    return failed(
+      'EAP-only authentication (RFC 5998) is configured, but the peer does not offer it',
+    );
+  if (eapOnly && conn.remote.method !== 'eap')
+    return failed("EAP-only authentication (RFC 5998) needs an EAP round of the peer's first");
   const st: Progress = {
     conn,
     rounds: configuredRounds(conn.remote, conn.remote2),
     index: 0,
     ourId: ourIdentity(sa, conn.local),
     firstRequest: payloads,
+    eapOnly,
   };
-  const proof = authenticatorFor(conn.local.method).prove({
-    ctx,
-    sa,
-    conn,
-    round: conn.local,
-    id: st.ourId,
-    ofInitiator: false,
-  });
+  const proof = eapOnly
+    ? []
+    : authenticatorFor(conn.local.method).prove({
+        ctx,
+        sa,
+        conn,
+        round: conn.local,
+        id: st.ourId,
+        ofInitiator: false,
+      });
   if (!Array.isArray(proof)) return failed(`cannot authenticate ourselves: ${proof.error}`);
   progressOf.set(sa, st);
   const round = await roundStep(ctx, sa, st, payloads);
@@ -242,6 +255,9 @@ async function eapStep(
   }
   const certProblem = eapTlsCertificateProblem(step.done.peerCertificate, st.roundId!);
   if (certProblem) return failed(certProblem);
+  // RFC 5998 §4: only a method that authenticates us too may replace our AUTH.
+  if (st.eapOnly && !isMutualEapType(step.done.eapType))
+    return failed(`EAP-only authentication needs a mutual method, not ${method}`);
   ctx.ports.logger.log('info', sa.label, `EAP method ${method}${who} succeeded`);
   st.eapDone = { msk: step.done.msk, how: `${method}${who}` };
   return { payloads: send };

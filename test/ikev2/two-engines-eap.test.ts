@@ -105,6 +105,15 @@ async function expectMirroredChild(pair: Pair) {
   }
 }
 
+/** EAP-TLS settings with the test PKI's end entity `own` under its intermediate. */
+const tlsOf = (own: string) => ({
+  certificate: cert(own),
+  intermediates: [cert('inter')],
+  key: key(own),
+  trustAnchors: [cert('root')],
+  now: () => NOW,
+});
+
 const PSK_RESPONDER: Pick<AuthRound, 'method' | 'id'> = {
   method: 'psk',
   id: fqdnIdentity('sun.example.org'),
@@ -154,13 +163,7 @@ describe('two engines in memory, EAP in IKE_AUTH (RFC 7296 §2.16)', () => {
   });
 
   it('EAP-TLS: client certificate checked by the server, MSK from the TLS exporter', async () => {
-    const tls = (own: string) => ({
-      certificate: cert(own),
-      intermediates: [cert('inter')],
-      key: key(own),
-      trustAnchors: [cert('root')],
-      now: () => NOW,
-    });
+    const tls = tlsOf;
     const pair = setup(
       'eap-tls',
       {
@@ -181,6 +184,67 @@ describe('two engines in memory, EAP in IKE_AUTH (RFC 7296 §2.16)', () => {
     expect(pair.b.logger.lines.join('\n')).toContain(
       'EAP method EAP-TLS of "moon.example.org" succeeded',
     );
+  });
+
+  it('EAP-TLS: a client certificate that does not name the IKE identity is refused', async () => {
+    const pair = setup(
+      'eap-tls-wrong-id',
+      {
+        local: {
+          method: 'eap',
+          id: fqdnIdentity('other.example.org'),
+          eap: { methods: ['eap-tls'], tls: tlsOf('moon-rsa') },
+        },
+        remote: trustRound(SUN),
+      },
+      {
+        local: ownRound('sun-p256'),
+        remote: eapServer('eap-tls', { askIdentity: false, tls: tlsOf('sun-p256') }),
+      },
+    );
+    const logs = await fail(pair);
+    expect(logs.b).toMatch(/EAP-TLS certificate ".*moon.*" does not match other\.example\.org/);
+  });
+
+  it('EAP-only (RFC 5998): the responder sends no AUTH before EAP-TLS; the MSK AUTH proves it', async () => {
+    const sunId = fqdnIdentity('sun.example.org');
+    const pair = setup(
+      'eap-only',
+      {
+        local: {
+          method: 'eap',
+          id: fqdnIdentity('moon.example.org'),
+          eap: { methods: ['eap-tls'], tls: tlsOf('moon-rsa') },
+        },
+        remote: { method: 'eap', id: sunId, eap: { methods: ['eap-tls'] } },
+      },
+      {
+        local: { method: 'eap', id: sunId, eap: { methods: ['eap-tls'] } },
+        remote: eapServer('eap-tls', { askIdentity: false, tls: tlsOf('sun-p256') }),
+      },
+    );
+    expect(await establish(pair)).toBe(true);
+    await expectMirroredChild(pair);
+    expect(pair.a.logger.lines.join('\n')).toContain(
+      'authentication of sun.example.org with EAP-only authentication (RFC 5998, EAP-TLS) successful',
+    );
+  });
+
+  it('EAP-only is refused with a method that does not authenticate the server (EAP-MD5)', async () => {
+    const sunId = fqdnIdentity('sun.example.org');
+    const pair = setup(
+      'eap-only-md5',
+      {
+        local: eapClient('eap-md5', 'carol', USERS.carol!),
+        remote: { method: 'eap', id: sunId, eap: { methods: ['eap-md5'] } },
+      },
+      {
+        local: { method: 'eap', id: sunId, eap: { methods: ['eap-md5'] } },
+        remote: eapServer('eap-md5'),
+      },
+    );
+    const logs = await fail(pair);
+    expect(logs.b).toContain('EAP-only authentication needs a mutual method, not EAP-MD5');
   });
 
   it('a wrong EAP-MSCHAPv2 password ends with EAP-Failure and a log line on both sides', async () => {

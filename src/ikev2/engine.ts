@@ -50,7 +50,12 @@ import {
   processInitRequest,
   processInitResponse,
 } from './ike-sa-init.js';
-import { deleteIkeSa, processInformationalRequest } from './informational.js';
+import {
+  deletedBeforeInstalled,
+  deleteIkeSa,
+  dropChild,
+  processInformationalRequest,
+} from './informational.js';
 import { handleKernelEvent } from './kernel-events.js';
 import { noteHeard, startLiveness } from './liveness.js';
 import { followPeerPort, startNatKeepalive } from './nat-keepalive.js';
@@ -368,6 +373,11 @@ export class Ikev2Engine implements EngineContext {
   }
 
   childInstalled(sa: IkeSa, child: ChildSa): void {
+    if (deletedBeforeInstalled(sa, child)) {
+      // RFC 7296 §1.4.1: the peer's half is gone; ours goes too, without a delete.
+      this.schedule(sa, 0, () => dropChild(this, sa, child, 'deleted by peer before completed'));
+      return;
+    }
     scheduleChildRekey(this, sa, child);
     resolveDuplicateChild(this, sa, child);
     survivorGrew(this, sa);

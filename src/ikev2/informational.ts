@@ -43,7 +43,10 @@ export async function processInformationalRequest(
       // The peer names its inbound SPI, which is our outbound one. A delete sent
       // on an IKE_SA just rekeyed may name a CHILD_SA that moved to the new one.
       const found = findChild(ctx, sa, (c) => c.proto === proto && c.spiOut === spiToNumber(spi));
-      if (!found) continue;
+      if (!found) {
+        noteEarlyDelete(sa, proto, spiToNumber(spi));
+        continue;
+      }
       ours.push(numberToSpi(found.child.spiIn));
       await dropChild(ctx, found.sa, found.child, 'deleted by peer');
     }
@@ -51,6 +54,24 @@ export async function processInformationalRequest(
       response.push({ kind: 'D', protocolId: PROTO_IDS[proto], spiSize: 4, spis: ours });
   }
   return { payloads: response };
+}
+
+/**
+ * CHILD_SAs the peer deleted before the exchange that creates them completed
+ * here (our IKE_AUTH or CREATE_CHILD_SA answer still on its way, e.g. lost
+ * while the peer's hard lifetime ran out): by proto and our outbound SPI.
+ */
+const earlyDeletes = new WeakMap<IkeSa, Set<string>>();
+
+function noteEarlyDelete(sa: IkeSa, proto: string, spi: number): void {
+  const set = earlyDeletes.get(sa) ?? new Set<string>();
+  set.add(`${proto}/${spi}`);
+  earlyDeletes.set(sa, set);
+}
+
+/** Did the peer already delete `child` (just installed) before we had it? */
+export function deletedBeforeInstalled(sa: IkeSa, child: ChildSa): boolean {
+  return earlyDeletes.get(sa)?.has(`${child.proto}/${child.spiOut}`) ?? false;
 }
 
 /** A CHILD_SA of `sa`, or of another IKE_SA of its connection with the same peer. */

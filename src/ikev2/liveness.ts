@@ -85,9 +85,19 @@ async function checkLiveness(ctx: EngineContext, sa: IkeSa): Promise<void> {
     () => peerDead(ctx, sa),
   );
   const timeout = (conn.dpdTimeoutSeconds ?? DEFAULT_DPD_TIMEOUT_SECONDS) * 1000;
-  ctx.schedule(sa, timeout, async () => {
-    if (checking.has(sa)) await peerDead(ctx, sa);
-  });
+  ctx.schedule(sa, timeout, () => expireCheck(ctx, sa, timeout));
+}
+
+/**
+ * The DPD timeout ran out: the peer is dead only if nothing authenticated
+ * came from it for that long. The check may wait behind an exchange being
+ * retransmitted while the peer's own requests keep arriving.
+ */
+async function expireCheck(ctx: EngineContext, sa: IkeSa, timeout: number): Promise<void> {
+  if (!checking.has(sa)) return;
+  const quietFor = ctx.ports.clock.now() - lastHeardAt(sa);
+  if (quietFor >= timeout) return peerDead(ctx, sa);
+  ctx.schedule(sa, timeout - quietFor, () => expireCheck(ctx, sa, timeout));
 }
 
 async function peerDead(ctx: EngineContext, sa: IkeSa): Promise<void> {

@@ -16,7 +16,7 @@ export const AUTH_METHODS: readonly AuthMethod[] = [
 ];
 
 const LOCAL_KEYS = ['auth', 'id', 'eap_id', 'certs', 'key', 'key_passphrase', 'eap_password'];
-const REMOTE_KEYS = ['auth', 'id', 'eap_id', 'cacerts'];
+const REMOTE_KEYS = ['auth', 'id', 'eap_id', 'cacerts', 'crls'];
 
 export function readIdentity(
   reader: ConfigReader,
@@ -58,6 +58,7 @@ export function readAuthRound(
   const eapId = f.get('eap_id', readId);
   const certs = f.get('certs', (n, p) => readFileList(reader, n, p)) ?? [];
   const cacerts = f.get('cacerts', (n, p) => readFileList(reader, n, p)) ?? [];
+  const crls = f.get('crls', (n, p) => readFileList(reader, n, p)) ?? [];
   const key = f.get('key', (n, p) => reader.text(n, p, 'a file name'));
   const keyPassphrase = f.get('key_passphrase', (n, p) => readSecret(reader, secrets, n, p));
   const eapPassword = f.get('eap_password', (n, p) => readSecret(reader, secrets, n, p));
@@ -87,6 +88,8 @@ export function readAuthRound(
         'eap_password',
         `eap_password is only allowed with eap-md5 or eap-mschapv2, not "${auth}"`,
       );
+  } else if (crls.length > 0 && auth !== 'pubkey' && auth !== 'eap-tls') {
+    f.error('crls', `crls are only allowed with auth pubkey or eap-tls, not "${auth}"`);
   } else if ((auth === 'pubkey' || auth === 'eap-tls') && cacerts.length === 0) {
     f.error(
       'auth',
@@ -99,6 +102,7 @@ export function readAuthRound(
     id,
     certs,
     cacerts,
+    crls,
     ...(eapId !== undefined && { eapId }),
     ...(key !== undefined && { key }),
     ...(keyPassphrase && { keyPassphrase }),

@@ -60,6 +60,8 @@ export interface AuthRound {
   readonly certs: readonly string[];
   /** Remote rounds: trust anchors for the peer's certificate. */
   readonly cacerts: readonly string[];
+  /** Remote rounds: CRL files (PEM or DER) checked against the peer's chain. */
+  readonly crls: readonly string[];
   /** Local pubkey / eap-tls rounds: the private key file. */
   readonly key?: string;
   readonly keyPassphrase?: Secret;

@@ -59,9 +59,13 @@ async function isCrlFile(path: string): Promise<boolean> {
   }
 }
 
-async function loadTrust(files: readonly string[]): Promise<TrustStore> {
+async function loadTrust(
+  files: readonly string[],
+  crlFiles: readonly string[],
+): Promise<TrustStore> {
   const trustAnchors: Certificate[] = [];
   const crls: Crl[] = [];
+  for (const file of crlFiles) crls.push(...(await loadCrls(file)));
   for (const file of files) {
     if (await isCrlFile(file)) crls.push(...(await loadCrls(file)));
     else trustAnchors.push(...(await loadCaCertificates(file)));
@@ -94,7 +98,7 @@ export async function loadConnectionCredentials(
   }
   const remote: RoundCredentials[] = [];
   for (const r of c.remoteAuth)
-    remote.push(usesOwnCertificate(r) ? { trust: await loadTrust(r.cacerts) } : {});
+    remote.push(usesOwnCertificate(r) ? { trust: await loadTrust(r.cacerts, r.crls) } : {});
   return { local, remote };
 }
 

@@ -319,6 +319,10 @@ describe('invalid connection settings', () => {
       'styx.yaml:7:22: connections.gw.remote2.auth: auth "pubkey" needs cacerts (the CA certificates that may sign the peer\'s certificate)',
     ],
     [
+      'remote2: { auth: eap-md5, crls: [/etc/x.crl] }',
+      'styx.yaml:7:37: connections.gw.remote2.crls: crls are only allowed with auth pubkey or eap-tls, not "eap-md5"',
+    ],
+    [
       'local2: { auth: password }',
       'styx.yaml:7:21: connections.gw.local2.auth: "password" is not allowed; expected one of psk, pubkey, eap-md5, eap-mschapv2, eap-tls',
     ],

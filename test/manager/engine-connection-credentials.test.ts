@@ -102,4 +102,71 @@ describe('engine connections with certificates', () => {
     expect(conn!.local.credentials).toBeUndefined();
     expect(describeIdentity(conn!.remote.id)).toBe('sun.example.org');
   });
+
+  it('takes CRLs from their own crls key too', async () => {
+    const remote = `auth: pubkey, id: "*.example.org", cacerts: [${pkiPath('root.crt')}], crls: [${pkiPath('inter.crl')}]`;
+    const [conn] = await buildEngineConnections([config(moonLocal(), remote)], NOW);
+    expect(conn!.remote.trust?.trustAnchors).toHaveLength(1);
+    expect(conn!.remote.trust?.crls).toHaveLength(1);
+  });
+});
+
+function withRounds(lines: readonly string[], top: readonly string[] = []) {
+  const yaml = [
+    ...top,
+    'connections:',
+    '  gw:',
+    '    version: 2',
+    '    remote_addrs: [192.0.2.2]',
+    '    proposals: [aes256gcm16-prfsha256-x25519]',
+    ...lines.map((l) => `    ${l}`),
+    '    children:',
+    '      net:',
+    '        esp_proposals: [aes256gcm16]',
+    '',
+  ].join('\n');
+  const r = parseConfig(yaml, 'eap.yaml');
+  if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('; '));
+  return r.config;
+}
+
+describe('engine connections with EAP and two rounds', () => {
+  it('an EAP client round carries its methods, EAP identity and password', async () => {
+    const cfg = withRounds([
+      `local: { ${moonLocal()} }`,
+      'local2: { auth: eap-mschapv2, id: dave@example.org, eap_id: dave, eap_password: { secret: pw-1 } }',
+      `remote: { ${trustRemote} }`,
+    ]);
+    expect(unsupportedReason(cfg.connections[0]!)).toBeUndefined();
+    const [conn] = await buildEngineConnections(cfg.connections, NOW, cfg.eapUsers);
+    expect(conn!.local.method).toBe('pubkey');
+    expect(conn!.local2?.method).toBe('eap');
+    expect(conn!.local2?.eap?.methods).toEqual(['eap-mschapv2']);
+    expect(conn!.local2?.eap?.identity).toBe('dave');
+    expect(new TextDecoder().decode(conn!.local2?.eap?.password?.reveal())).toBe('pw-1');
+    expect(describeIdentity(conn!.local2!.id)).toBe('dave@example.org');
+  });
+
+  it('an EAP server round looks passwords up in eap_users and asks the identity for %any', async () => {
+    const cfg = withRounds(
+      [`local: { ${moonLocal()} }`, 'remote: { auth: eap-md5, eap_id: "%any" }'],
+      ['eap_users:', '  carol: { secret: carols-pw }'],
+    );
+    const [conn] = await buildEngineConnections(cfg.connections, NOW, cfg.eapUsers);
+    const eap = conn!.remote.eap!;
+    expect(eap.askIdentity).toBe(true);
+    expect(new TextDecoder().decode(eap.passwords?.('carol')?.reveal())).toBe('carols-pw');
+    expect(eap.passwords?.('mallory')).toBeUndefined();
+  });
+
+  it('an EAP-TLS server needs a certificate of ours: the error names the connection', async () => {
+    const cfg = withRounds([
+      'local: { auth: psk, id: sun.example.org }',
+      `remote: { auth: eap-tls, cacerts: [${pkiPath('root.crt')}] }`,
+      'psk: { secret: a-long-enough-pre-shared-key-0123 }',
+    ]);
+    await expect(buildEngineConnections(cfg.connections, NOW)).rejects.toThrow(
+      /connection gw: remote auth eap-tls needs a local round with our certificate/,
+    );
+  });
 });

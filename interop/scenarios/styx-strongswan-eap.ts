@@ -16,6 +16,7 @@ import {
   type RawAuth,
   styxctl,
   styxDaemon,
+  tsharkClean,
 } from './styx-pair.js';
 import { tunnelChecks } from './styx-strongswan-psk.js';
 
@@ -168,6 +169,7 @@ function styxAsClient(method: Method, twoRounds: boolean): Scenario {
       styxSaw('moon', new RegExp(`EAP method ${METHOD_NAME[method]} succeeded`)),
       styxSaw('moon', /authentication of sun\.example\.org with certificate .* successful/),
       ...tunnelChecks('moon', 'sun', /ESP:AES_GCM_16-256/),
+      tsharkClean,
     ],
     timeoutMs: 120_000,
   };
@@ -202,6 +204,7 @@ function styxAsServer(method: Method, twoRounds: boolean): Scenario {
           ]
         : []),
       ...tunnelChecks('sun', 'moon', /ESP:AES_GCM_16-256/),
+      tsharkClean,
     ],
     timeoutMs: 120_000,
   };
@@ -368,6 +371,7 @@ function eapOnly(role: 'initiator' | 'responder'): Scenario {
           : /EAP method EAP-TLS of "moon\.example\.org" succeeded/,
       ),
       ...tunnelChecks(styx, charon, /ESP:AES_GCM_16-256/),
+      tsharkClean,
     ],
     timeoutMs: 120_000,
   };

@@ -5,17 +5,13 @@
  * methods without one, such as EAP-MD5).
  */
 
+import { timingSafeEqual } from 'node:crypto';
 import { parseCertificates } from '../auth/credentials.js';
 import type { EapPacket } from '../auth/eap/packet.js';
 import { EapType } from '../auth/eap/packet.js';
 import type { EapPeer } from '../auth/eap/peer.js';
 import type { EapServer } from '../auth/eap/server.js';
-import {
-  createEapPeer,
-  createEapServer,
-  eapAuthData,
-  verifyEapAuthData,
-} from '../auth/eap-auth.js';
+import { createEapPeer, createEapServer, eapAuthData } from '../auth/eap-auth.js';
 import { certificateMatchesIdentity } from '../auth/identity.js';
 import { AuthMethod, type IkePayload } from '../wire/ikev2/index.js';
 import { signedOctets } from './auth-methods.js';
@@ -97,24 +93,36 @@ export function isMutualEapType(eapType: number | undefined): boolean {
   return eapType === EapType.TLS || eapType === EapType.MSCHAPV2;
 }
 
-/** Our AUTH payload after EAP: prf(prf(MSK, "Key Pad for IKEv2"), SignedOctets). */
+/**
+ * AUTH after EAP for one side: prf(prf(key, "Key Pad for IKEv2"),
+ * SignedOctets) with key = MSK, or SK_pi / SK_pr without one (§2.16).
+ */
+function mskAuthData(
+  sa: IkeSa,
+  msk: Uint8Array | undefined,
+  ofInitiator: boolean,
+  id: Identity,
+): Uint8Array {
+  const keys = sa.keys!;
+  const skP = ofInitiator ? keys.skPi : keys.skPr;
+  return eapAuthData(sa.prf!, msk, skP, signedOctets(sa, ofInitiator, id));
+}
+
+/** Our AUTH payload after EAP. */
 export function eapAuthPayload(
   sa: IkeSa,
   msk: Uint8Array | undefined,
   ofInitiator: boolean,
   id: Identity,
 ): IkePayload {
-  const keys = sa.keys!;
-  const data = eapAuthData(
-    sa.prf!,
-    msk,
-    ofInitiator ? keys.skPi : keys.skPr,
-    signedOctets(sa, ofInitiator, id),
-  );
-  return { kind: 'AUTH', method: AuthMethod.SHARED_KEY_MIC, data };
+  return {
+    kind: 'AUTH',
+    method: AuthMethod.SHARED_KEY_MIC,
+    data: mskAuthData(sa, msk, ofInitiator, id),
+  };
 }
 
-/** Checks the peer's AUTH after EAP; a reason for the log when it fails. */
+/** Checks the peer's AUTH after EAP (constant time); a reason for the log when it fails. */
 export function verifyEapAuth(
   sa: IkeSa,
   msk: Uint8Array | undefined,
@@ -127,14 +135,8 @@ export function verifyEapAuth(
   if (auth?.kind !== 'AUTH') return `no AUTH payload from ${who} after EAP`;
   if (auth.method !== AuthMethod.SHARED_KEY_MIC)
     return `AUTH method ${auth.method} from ${who} after EAP, expected shared key MIC`;
-  const keys = sa.keys!;
-  const ok = verifyEapAuthData(
-    sa.prf!,
-    msk,
-    ofInitiator ? keys.skPi : keys.skPr,
-    signedOctets(sa, ofInitiator, peerId),
-    auth.data,
-  );
+  const expected = mskAuthData(sa, msk, ofInitiator, peerId);
+  const ok = expected.length === auth.data.length && timingSafeEqual(expected, auth.data);
   return ok ? undefined : `AUTH of ${who} after EAP does not match (EAP keys differ)`;
 }
 

@@ -5,62 +5,19 @@
  * (expired, unknown CA, revoked, identity mismatch) with their log reasons.
  */
 import { describe, expect, it } from 'vitest';
-import type { AuthRound, IkeConnection } from '../../src/ikev2/connection.js';
+import type { AuthRound } from '../../src/ikev2/connection.js';
 import { fqdnIdentity } from '../../src/ikev2/identities.js';
 import { decodeIkeMessage, ExchangeType } from '../../src/wire/ikev2/index.js';
-import { cert, NOW } from '../auth/test-pki.js';
+import { cert } from '../auth/test-pki.js';
+import { authPair, establish, failBoth } from '../support/auth-pair.js';
 import { ownRound, trustRound } from '../support/cert-rounds.js';
-import { child, connection, makePair } from '../support/engine-pair.js';
-
-function setup(
-  seed: string,
-  a: Pick<IkeConnection, 'local' | 'remote'> & Partial<IkeConnection>,
-  b: Pick<IkeConnection, 'local' | 'remote'> & Partial<IkeConnection>,
-) {
-  const pair = makePair(seed, { certificateTime: () => NOW });
-  pair.a.engine.setConnections([
-    connection('a', '192.0.2.1', '192.0.2.2', {
-      children: [child('net', '10.1.0.0/16', '10.2.0.0/16')],
-      ...a,
-    }),
-  ]);
-  pair.b.engine.setConnections([
-    connection('b', '192.0.2.2', '192.0.2.1', {
-      children: [child('net', '10.2.0.0/16', '10.1.0.0/16')],
-      ...b,
-    }),
-  ]);
-  return pair;
-}
-
-async function establish(pair: ReturnType<typeof setup>) {
-  await pair.a.engine.initiate('a');
-  return pair.run(
-    () =>
-      pair.a.engine.listSas()[0]?.children.length === 1 &&
-      pair.b.engine.listSas()[0]?.children.length === 1,
-  );
-}
-
-/** Runs until `a`'s SA is gone; returns both logs. */
-async function fail(pair: ReturnType<typeof setup>) {
-  await pair.a.engine.initiate('a');
-  await pair.run(
-    () => pair.a.engine.listSas().length === 0 && pair.b.engine.listSas().length === 0,
-    60_000,
-  );
-  expect(pair.a.engine.listSas()).toHaveLength(0);
-  expect(await pair.a.kernel.listSas()).toHaveLength(0);
-  expect(await pair.b.kernel.listSas()).toHaveLength(0);
-  return { a: pair.a.logger.lines.join('\n'), b: pair.b.logger.lines.join('\n') };
-}
 
 const MOON = 'C=CH, O=Styx Test, CN=moon.example.org';
 const SUN = 'C=CH, O=Styx Test, CN=sun.example.org';
 
 describe('two engines in memory, certificates', () => {
   it('RSA initiator and ECDSA responder under an intermediate, DN identities (method 14)', async () => {
-    const pair = setup(
+    const pair = authPair(
       'rsa-ecdsa',
       { local: ownRound('moon-rsa'), remote: trustRound('C=CH, O=Styx Test, CN=*') },
       { local: ownRound('sun-p256'), remote: trustRound(MOON) },
@@ -87,7 +44,7 @@ describe('two engines in memory, certificates', () => {
   });
 
   it('Ed25519 on both sides with FQDN identities from the subjectAltName', async () => {
-    const pair = setup(
+    const pair = authPair(
       'ed25519',
       {
         local: ownRound('ed25519', 'ed25519.example.org'),
@@ -105,7 +62,7 @@ describe('two engines in memory, certificates', () => {
   });
 
   it('mixed: the initiator uses a PSK, the responder a certificate (each side its own method)', async () => {
-    const pair = setup(
+    const pair = authPair(
       'mixed',
       {
         local: { method: 'psk', id: fqdnIdentity('carol.example.org') },
@@ -126,7 +83,7 @@ describe('two engines in memory, certificates', () => {
   });
 
   it('a chain larger than the fragment size rides on IKE fragments (RFC 7383)', async () => {
-    const pair = setup(
+    const pair = authPair(
       'frag',
       { local: ownRound('moon-rsa'), remote: trustRound(SUN), fragmentSize: 576 },
       { local: ownRound('sun-p256'), remote: trustRound(MOON), fragmentSize: 576 },
@@ -172,34 +129,34 @@ describe('two engines in memory, certificates', () => {
   ];
   for (const n of negatives) {
     it(`responder refuses: ${n.name}, AUTHENTICATION_FAILED and the reason in its log`, async () => {
-      const pair = setup(
+      const pair = authPair(
         `neg-${n.name}`,
         { local: n.initiator, remote: trustRound(SUN) },
         { local: ownRound('sun-p256'), remote: n.responderRemote },
       );
-      const logs = await fail(pair);
+      const logs = await failBoth(pair);
       expect(logs.b).toMatch(new RegExp(`IKE_SA closed: .*${n.reason.source}`));
       expect(logs.a).toContain('peer answered AUTHENTICATION_FAILED');
     });
   }
 
   it('responder refuses a peer ID that matches no configured identity', async () => {
-    const pair = setup(
+    const pair = authPair(
       'neg-id-config',
       { local: ownRound('sun-p256', 'sun.example.org'), remote: trustRound(SUN) },
       { local: ownRound('moon-rsa'), remote: trustRound('moon.example.org') },
     );
-    const logs = await fail(pair);
+    const logs = await failBoth(pair);
     expect(logs.b).toMatch(/IKE_SA closed: no connection matches peer identity sun\.example\.org/);
   });
 
   it('initiator refuses a responder identity outside its pattern (no IDr sent for a pattern)', async () => {
-    const pair = setup(
+    const pair = authPair(
       'neg-initiator-id',
       { local: ownRound('moon-rsa'), remote: trustRound('*.other.example') },
       { local: ownRound('sun-p256', 'sun.example.org'), remote: trustRound(MOON) },
     );
-    const logs = await fail(pair);
+    const logs = await failBoth(pair);
     expect(logs.a).toContain(
       'IKE_SA closed: peer identity sun.example.org does not match *.other.example',
     );
@@ -207,12 +164,12 @@ describe('two engines in memory, certificates', () => {
   });
 
   it('initiator refuses a revoked responder certificate and says why', async () => {
-    const pair = setup(
+    const pair = authPair(
       'neg-initiator',
       { local: ownRound('moon-rsa'), remote: trustRound('C=CH, O=Styx Test, CN=*') },
       { local: ownRound('revoked'), remote: trustRound(MOON) },
     );
-    const logs = await fail(pair);
+    const logs = await failBoth(pair);
     expect(logs.a).toMatch(
       /IKE_SA closed: authentication of .*revoked\.example\.org failed: .*revoked by CRL/,
     );

@@ -7,12 +7,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { EapMethodName } from '../../src/auth/eap-auth.js';
-import type { AuthRound, IkeConnection } from '../../src/ikev2/connection.js';
+import type { AuthRound } from '../../src/ikev2/connection.js';
 import { fqdnIdentity } from '../../src/ikev2/identities.js';
 import { decodeIkeMessage, ExchangeType, NotifyType } from '../../src/wire/ikev2/index.js';
 import { cert, key, NOW } from '../auth/test-pki.js';
+import { type AuthPair, authPair, establish, failBoth } from '../support/auth-pair.js';
 import { ownRound, trustRound } from '../support/cert-rounds.js';
-import { child, connection, makePair, secret } from '../support/engine-pair.js';
+import { secret } from '../support/engine-pair.js';
 
 const SUN = 'C=CH, O=Styx Test, CN=sun.example.org';
 const USERS: Record<string, string> = { carol: 'Ch4rly-p4ss', dave: 'd4ve!' };
@@ -40,52 +41,8 @@ function eapServer(method: EapMethodName, over: Partial<AuthRound['eap']> = {}):
   };
 }
 
-type Side = Pick<IkeConnection, 'local' | 'remote'> & Partial<IkeConnection>;
-
-function setup(seed: string, a: Side, b: Side) {
-  const pair = makePair(seed, { certificateTime: () => NOW });
-  pair.a.engine.setConnections([
-    connection('a', '192.0.2.1', '192.0.2.2', {
-      children: [child('net', '10.1.0.0/16', '10.2.0.0/16')],
-      ...a,
-    }),
-  ]);
-  pair.b.engine.setConnections([
-    connection('b', '192.0.2.2', '192.0.2.1', {
-      children: [child('net', '10.2.0.0/16', '10.1.0.0/16')],
-      ...b,
-    }),
-  ]);
-  return pair;
-}
-
-type Pair = ReturnType<typeof setup>;
-
-async function establish(pair: Pair) {
-  await pair.a.engine.initiate('a');
-  return pair.run(
-    () =>
-      pair.a.engine.listSas()[0]?.children.length === 1 &&
-      pair.b.engine.listSas()[0]?.children.length === 1,
-    60_000,
-  );
-}
-
-async function fail(pair: Pair) {
-  await pair.a.engine.initiate('a');
-  await pair.run(
-    () => pair.a.engine.listSas().length === 0 && pair.b.engine.listSas().length === 0,
-    60_000,
-  );
-  expect(pair.a.engine.listSas()).toHaveLength(0);
-  expect(pair.b.engine.listSas()).toHaveLength(0);
-  expect(await pair.a.kernel.listSas()).toHaveLength(0);
-  expect(await pair.b.kernel.listSas()).toHaveLength(0);
-  return { a: pair.a.logger.lines.join('\n'), b: pair.b.logger.lines.join('\n') };
-}
-
 /** The IKE_AUTH requests the initiator sent, decrypted payload kinds aside: count and notifies. */
-function ikeAuthRequests(pair: Pair): number {
+function ikeAuthRequests(pair: AuthPair): number {
   return pair.net.sent
     .filter((s) => s.from.address === '192.0.2.1')
     .map((s) => decodeIkeMessage(s.data).header)
@@ -93,7 +50,7 @@ function ikeAuthRequests(pair: Pair): number {
 }
 
 /** Both kernels hold the CHILD_SA with crossed SPIs and the same keys. */
-async function expectMirroredChild(pair: Pair) {
+async function expectMirroredChild(pair: AuthPair) {
   const a = await pair.a.kernel.listSas();
   const b = await pair.b.kernel.listSas();
   expect(a).toHaveLength(2);
@@ -121,7 +78,7 @@ const PSK_RESPONDER: Pick<AuthRound, 'method' | 'id'> = {
 
 describe('two engines in memory, EAP in IKE_AUTH (RFC 7296 §2.16)', () => {
   it('EAP-MD5 with EAP-Identity: the AUTH after EAP is keyed with SK_pi/SK_pr (no MSK)', async () => {
-    const pair = setup(
+    const pair = authPair(
       'eap-md5',
       { local: eapClient('eap-md5', 'carol', USERS.carol!), remote: PSK_RESPONDER },
       { local: PSK_RESPONDER, remote: eapServer('eap-md5') },
@@ -140,7 +97,7 @@ describe('two engines in memory, EAP in IKE_AUTH (RFC 7296 §2.16)', () => {
   });
 
   it('EAP-MSCHAPv2 against a certificate responder, identity known from IDi (no Identity round)', async () => {
-    const pair = setup(
+    const pair = authPair(
       'eap-mschapv2',
       {
         local: eapClient('eap-mschapv2', 'dave', USERS.dave!),
@@ -164,7 +121,7 @@ describe('two engines in memory, EAP in IKE_AUTH (RFC 7296 §2.16)', () => {
 
   it('EAP-TLS: client certificate checked by the server, MSK from the TLS exporter', async () => {
     const tls = tlsOf;
-    const pair = setup(
+    const pair = authPair(
       'eap-tls',
       {
         local: {
@@ -187,7 +144,7 @@ describe('two engines in memory, EAP in IKE_AUTH (RFC 7296 §2.16)', () => {
   });
 
   it('EAP-TLS: a client certificate that does not name the IKE identity is refused', async () => {
-    const pair = setup(
+    const pair = authPair(
       'eap-tls-wrong-id',
       {
         local: {
@@ -202,13 +159,13 @@ describe('two engines in memory, EAP in IKE_AUTH (RFC 7296 §2.16)', () => {
         remote: eapServer('eap-tls', { askIdentity: false, tls: tlsOf('sun-p256') }),
       },
     );
-    const logs = await fail(pair);
+    const logs = await failBoth(pair);
     expect(logs.b).toMatch(/EAP-TLS certificate ".*moon.*" does not match other\.example\.org/);
   });
 
   it('EAP-only (RFC 5998): the responder sends no AUTH before EAP-TLS; the MSK AUTH proves it', async () => {
     const sunId = fqdnIdentity('sun.example.org');
-    const pair = setup(
+    const pair = authPair(
       'eap-only',
       {
         local: {
@@ -232,7 +189,7 @@ describe('two engines in memory, EAP in IKE_AUTH (RFC 7296 §2.16)', () => {
 
   it('EAP-only is refused with a method that does not authenticate the server (EAP-MD5)', async () => {
     const sunId = fqdnIdentity('sun.example.org');
-    const pair = setup(
+    const pair = authPair(
       'eap-only-md5',
       {
         local: eapClient('eap-md5', 'carol', USERS.carol!),
@@ -243,29 +200,29 @@ describe('two engines in memory, EAP in IKE_AUTH (RFC 7296 §2.16)', () => {
         remote: eapServer('eap-md5'),
       },
     );
-    const logs = await fail(pair);
+    const logs = await failBoth(pair);
     expect(logs.b).toContain('EAP-only authentication needs a mutual method, not EAP-MD5');
   });
 
   it('a wrong EAP-MSCHAPv2 password ends with EAP-Failure and a log line on both sides', async () => {
-    const pair = setup(
+    const pair = authPair(
       'eap-wrong',
       { local: eapClient('eap-mschapv2', 'dave', 'not-daves'), remote: PSK_RESPONDER },
       { local: PSK_RESPONDER, remote: eapServer('eap-mschapv2') },
     );
-    const logs = await fail(pair);
+    const logs = await failBoth(pair);
     expect(logs.b).toMatch(/EAP authentication of "dave" failed \(EAP-MSCHAPv2\)/);
     expect(logs.a).toMatch(/EAP authentication failed \(EAP-MSCHAPv2\)/);
     expect(`${logs.a}\n${logs.b}`).not.toContain('not-daves');
   });
 
   it('an unknown EAP user is refused', async () => {
-    const pair = setup(
+    const pair = authPair(
       'eap-unknown',
       { local: eapClient('eap-md5', 'mallory', 'x'), remote: PSK_RESPONDER },
       { local: PSK_RESPONDER, remote: eapServer('eap-md5') },
     );
-    const logs = await fail(pair);
+    const logs = await failBoth(pair);
     expect(logs.b).toMatch(/EAP authentication of "mallory" failed/);
   });
 });
@@ -283,7 +240,7 @@ describe('two authentication rounds (RFC 4739)', () => {
   };
 
   it('certificate, then EAP-MSCHAPv2 with its own identity', async () => {
-    const pair = setup('two-rounds', roundsA, roundsB);
+    const pair = authPair('two-rounds', roundsA, roundsB);
     expect(await establish(pair)).toBe(true);
     await expectMirroredChild(pair);
     const b = pair.b.logger.lines.join('\n');
@@ -306,13 +263,13 @@ describe('two authentication rounds (RFC 4739)', () => {
 
   it('a responder that requires a second round refuses an initiator with one', async () => {
     const { local2: _, ...oneRound } = roundsA;
-    const logs = await fail(setup('two-rounds-skipped', oneRound, roundsB));
+    const logs = await failBoth(authPair('two-rounds-skipped', oneRound, roundsB));
     expect(logs.b).toContain('peer skipped authentication round 2 (remote2 is configured)');
   });
 
   it('a responder with one round refuses an announced second round', async () => {
     const { remote2: _, ...oneRound } = roundsB;
-    const logs = await fail(setup('two-rounds-unexpected', roundsA, oneRound));
+    const logs = await failBoth(authPair('two-rounds-unexpected', roundsA, oneRound));
     expect(logs.b).toContain('peer announced authentication round 2, none is configured');
   });
 });

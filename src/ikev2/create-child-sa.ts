@@ -101,7 +101,9 @@ export async function processCreateChildRequest(
   const nonce = findPayload(payloads, 'Nonce');
   // Our IKE_AUTH answer has not arrived yet, though the peer (its responder)
   // already holds the IKE_SA established: ask it to try again (RFC 7296 §2.25).
-  if (sa.state === 'authenticating') return [notify(NotifyType.TEMPORARY_FAILURE)];
+  // §2.25.2: an IKE_SA we are deleting is neither rekeyed nor given new CHILD_SAs.
+  if (sa.state === 'authenticating' || sa.state === 'deleting')
+    return [notify(NotifyType.TEMPORARY_FAILURE)];
   if (!conn || sa.state !== 'established' || !saPayload || !nonce) {
     return [notify(NotifyType.INVALID_SYNTAX)];
   }

@@ -233,6 +233,7 @@ async function finishIkeRekey(
   secret.fill(0);
   if (!fresh) return;
   const theirs = rekeyedByPeer.get(old);
+  const closing = old.state === 'deleting';
   if (theirs && holdsLowestNonce({ ni: ours.ni, nr: nr.nonce }, theirs)) {
     // §2.8.1: ours is redundant; the peer deletes the old IKE_SA.
     ctx.ports.logger.log(
@@ -247,6 +248,7 @@ async function finishIkeRekey(
     if (theirs.sa.state === 'established') {
       takeOver(ctx, old, theirs.sa);
       scheduleIkeRekey(ctx, theirs.sa);
+      if (closing) void deleteIkeSa(ctx, theirs.sa, CLOSED_WITH_PREDECESSOR);
     }
     return;
   }
@@ -257,7 +259,26 @@ async function finishIkeRekey(
   }
   takeOver(ctx, old, fresh);
   ctx.ports.logger.log('info', old.label, `IKE_SA rekeyed to ${fresh.label}`);
-  void deleteIkeSa(ctx, old, 'rekeyed');
+  // An IKE_SA being deleted (operator down) already has its delete queued; its
+  // successor goes the same way, or the down would leave the tunnel up.
+  if (closing) void deleteIkeSa(ctx, fresh, CLOSED_WITH_PREDECESSOR);
+  else void deleteIkeSa(ctx, old, 'rekeyed');
+}
+
+const CLOSED_WITH_PREDECESSOR = 'the IKE_SA it replaced was being deleted';
+
+/**
+ * The peer deletes `old`, which it rekeyed while our own rekey of it was in
+ * flight: the peer's exchange won the collision (§2.8.1, the winner's
+ * initiator deletes the old IKE_SA), so the CHILD_SAs held back on `old` move
+ * to the peer's new IKE_SA before `old` goes.
+ */
+export function followPeerRekey(ctx: EngineContext, old: IkeSa): void {
+  const theirs = rekeyedByPeer.get(old);
+  if (!theirs || superseded.has(old) || theirs.sa.state !== 'established') return;
+  takeOver(ctx, old, theirs.sa);
+  scheduleIkeRekey(ctx, theirs.sa);
+  ctx.ports.logger.log('info', old.label, `IKE_SA rekey collision: ${theirs.sa.label} survives`);
 }
 
 /** Responder side of an IKE_SA rekey. */

@@ -8,6 +8,7 @@ import { ExchangeType, type IkePayload, NotifyType, ProtocolId } from '../wire/i
 import { beforeChildRemoved } from './child-rekey.js';
 import { type ChildSa, removeChildSa } from './child-sa.js';
 import type { EngineContext } from './context.js';
+import { followPeerRekey } from './ike-rekey.js';
 import type { IkeSa } from './ike-sa.js';
 import { numberToSpi, spiToNumber } from './payloads.js';
 
@@ -32,6 +33,7 @@ export async function processInformationalRequest(
   for (const p of payloads) {
     if (p.kind !== 'D') continue;
     if (p.protocolId === ProtocolId.IKE) {
+      followPeerRekey(ctx, sa);
       // The response to an IKE_SA delete is empty (RFC 7296 §1.4.1).
       return { payloads: [], close: 'deleted by peer' };
     }

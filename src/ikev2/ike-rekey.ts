@@ -51,9 +51,16 @@ export function ikeRekeyPending(sa: IkeSa): boolean {
   return rekeying.has(sa) || superseded.has(sa);
 }
 
-/** A CHILD_SA of `sa` is being rekeyed: an IKE_SA rekey would have to wait (§2.25.2). */
+/**
+ * A CHILD_SA of `sa` is being rekeyed or created: an IKE_SA rekey would have
+ * to wait (§2.25.2). Our own CREATE_CHILD_SA in flight counts even when its
+ * CHILD_SA meanwhile expired: its answer may install state the peer keeps.
+ */
 function childRekeyInFlight(sa: IkeSa): boolean {
-  return sa.children.some((c) => c.state === 'rekeying');
+  return (
+    sa.children.some((c) => c.state === 'rekeying') ||
+    sa.outstanding?.exchangeType === ExchangeType.CREATE_CHILD_SA
+  );
 }
 
 /** Was `sa` replaced by a rekey (so its deletion must not trigger a close action)? */

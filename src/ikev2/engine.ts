@@ -55,6 +55,7 @@ import {
   deleteIkeSa,
   dropChild,
   processInformationalRequest,
+  reissueChildDeletes,
 } from './informational.js';
 import { handleKernelEvent } from './kernel-events.js';
 import { noteHeard, startLiveness } from './liveness.js';
@@ -351,6 +352,7 @@ export class Ikev2Engine implements EngineContext {
       await removeChildSa(child, this.kernel);
     }
     forgetIkeSa(sa);
+    reissueChildDeletes(this, sa);
     await releasePendingOffers(this, sa);
     this.sas.delete(spiHex(sa.ourSpi));
     this.halfOpen.delete(this.halfOpenKey(sa.spiI, sa.remote));

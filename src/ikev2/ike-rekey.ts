@@ -19,7 +19,7 @@ import type { EngineContext } from './context.js';
 import { isRedundantIkeSa } from './duplicates.js';
 import { IkeSa } from './ike-sa.js';
 import { chosenAsProposal } from './ike-sa-init.js';
-import { deleteChildSa, deleteIkeSa } from './informational.js';
+import { deleteIkeSa } from './informational.js';
 import { startLiveness } from './liveness.js';
 import { startNatKeepalive } from './nat-keepalive.js';
 import { findErrorNotify, findPayload, notify, readU16, u16 } from './payloads.js';
@@ -140,8 +140,6 @@ function takeOver(ctx: EngineContext, from: IkeSa, to: IkeSa): void {
     startNatKeepalive(ctx, to);
     scheduleIkeRekey(ctx, to);
   }
-  // A CHILD_SA delete queued on the old IKE_SA dies with it: ask again on the new one.
-  for (const child of moved) if (child.state === 'deleting') void deleteChildSa(ctx, to, child);
 }
 
 function orderForGroup(proposals: readonly Proposal[], group: number): Proposal[] {

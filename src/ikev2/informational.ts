@@ -129,8 +129,29 @@ export function deleteIkeSa(ctx: EngineContext, sa: IkeSa, reason: string): Prom
   });
 }
 
+/** CHILD_SA deletes queued or in flight on each IKE_SA. */
+const pendingDeletes = new WeakMap<IkeSa, Set<ChildSa>>();
+
+/**
+ * `closed` ended with CHILD_SA deletes unanswered. Those whose CHILD_SA moved
+ * on to another IKE_SA (an IKE_SA rekey took it over) are asked again there,
+ * or the peer would keep its half.
+ */
+export function reissueChildDeletes(ctx: EngineContext, closed: IkeSa): void {
+  const set = pendingDeletes.get(closed);
+  pendingDeletes.delete(closed);
+  for (const child of set ?? []) {
+    if (child.state === 'deleted') continue;
+    const owner = findChild(ctx, closed, (c) => c === child);
+    if (owner && owner.sa !== closed) void deleteChildSa(ctx, owner.sa, child);
+  }
+}
+
 /** Sends a delete for one CHILD_SA; its kernel state goes when the peer answers. */
 export function deleteChildSa(ctx: EngineContext, sa: IkeSa, child: ChildSa): Promise<void> {
+  const pending = pendingDeletes.get(sa) ?? new Set<ChildSa>();
+  pending.add(child);
+  pendingDeletes.set(sa, pending);
   return new Promise((resolve) => {
     child.state = 'deleting';
     ctx.queueRequest(
@@ -145,10 +166,12 @@ export function deleteChildSa(ctx: EngineContext, sa: IkeSa, child: ChildSa): Pr
         },
       ],
       async () => {
+        pending.delete(child);
         await dropChild(ctx, sa, child, 'deleted');
         resolve();
       },
       async () => {
+        pending.delete(child);
         await dropChild(ctx, sa, child, 'deleted (not answered)');
         resolve();
       },

@@ -13,6 +13,7 @@ import { STYX_FEATURE_SCENARIOS } from './styx-strongswan-features.js';
 import { STYX_LIFECYCLE_SCENARIOS } from './styx-strongswan-lifecycle.js';
 import { STYX_NEGATIVE_SCENARIOS } from './styx-strongswan-negative.js';
 import { STYX_PSK_SCENARIOS } from './styx-strongswan-psk.js';
+import { STYX_REKEY_SOAK_SCENARIOS } from './styx-strongswan-rekey-soak.js';
 
 export const SCENARIOS: readonly Scenario[] = [
   demo,
@@ -26,6 +27,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...STYX_FEATURE_SCENARIOS,
   ...STYX_NEGATIVE_SCENARIOS,
   ...STYX_LIFECYCLE_SCENARIOS,
+  ...STYX_REKEY_SOAK_SCENARIOS,
   ...STYX_CERT_SCENARIOS,
   ...STYX_EAP_SCENARIOS,
 ];

@@ -16,7 +16,7 @@ import {
   styxDaemon,
 } from './styx-pair.js';
 
-function conn(extra: ConnSpec['extra'] = {}): ConnSpec {
+export function conn(extra: ConnSpec['extra'] = {}): ConnSpec {
   return {
     name: 'gw',
     ike: 'aes256gcm16-prfsha256-x25519',
@@ -36,7 +36,7 @@ const CHARON_FAST_REKEY: SideExtra = {
  * alice pings bob every 10 ms, `seconds` x 100 times; not one reply may be
  * missing. UML's timers stretch the run, so it gets a generous time limit.
  */
-function pingWithoutLoss(seconds: number): Step {
+export function pingWithoutLoss(seconds: number): Step {
   const argv = [
     'ping',
     '-q',
@@ -64,7 +64,7 @@ function pingWithoutLoss(seconds: number): Step {
   };
 }
 
-const styxLog = (ns: Gateway, expect: TextExpectation, timeoutMs = 30_000): Step => ({
+export const styxLog = (ns: Gateway, expect: TextExpectation, timeoutMs = 30_000): Step => ({
   do: 'daemon-output',
   name: `styxd-${ns}`,
   expect,
@@ -96,7 +96,7 @@ const twoEspSas = (ns: Gateway): Step => ({
  * Between two rounds of rekeys, each side holds exactly one CHILD_SA (and
  * Styx's kernel two ESP SAs): polled, as rekeys keep running every few seconds.
  */
-function oneChildBetweenRekeys(styxNs: Gateway, charonNs: Gateway): Step {
+export function oneChildBetweenRekeys(styxNs: Gateway, charonNs: Gateway): Step {
   return {
     do: 'run',
     what: 'between two rounds of rekeys each side holds exactly one CHILD_SA',

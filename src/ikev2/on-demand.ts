@@ -155,6 +155,13 @@ export class TrapTable {
     }
   }
 
+  /** Every trap policy (for status and the simulator's ownership check). */
+  list(): { readonly conn: string; readonly reqid: number; readonly spec: PolicySpec }[] {
+    return [...this.traps.values()].flatMap((list) =>
+      list.flatMap((t) => t.specs.map((spec) => ({ conn: t.conn.name, reqid: t.reqid, spec }))),
+    );
+  }
+
   /** The reqid of the trap policy of a connection's child, if it has one. */
   reqidOf(connName: string, childName: string): number | undefined {
     return this.traps.get(connName)?.find((t) => t.child.name === childName)?.reqid;

@@ -6,7 +6,7 @@
  * its SidePolicy fields, and the generator picks it up.
  */
 
-import type { ChildConnection, IkeConnection } from '../ikev2/connection.js';
+import type { ChildConnection, IkeConnection, StartAction } from '../ikev2/connection.js';
 import { fqdnIdentity } from '../ikev2/identities.js';
 import type { Proposal } from '../ikev2/proposals.js';
 import { selectorFromCidr } from '../ikev2/traffic-selectors.js';
@@ -87,18 +87,29 @@ export function baseSide(
   };
 }
 
-/** Who initiates: one side, or (sometimes) both. */
+/** An initiating side's init type: start, or with on-demand also start+trap or trap. */
+function initType(rng: SimRandom, f: SimFeatures): StartAction {
+  if (!f.onDemand) return 'start';
+  return rng.pick(['start', 'start', 'start+trap', 'trap'] as const);
+}
+
+function setInitType(side: SideDraft, action: StartAction): void {
+  side.policy.startAction = action;
+  // The engine installs trap policies for a close or DPD action `trap` from this too.
+  side.ike.startAction = action;
+}
+
+/** Who initiates (init type start, start+trap or trap): one side, or (sometimes) both. */
 const initiators: ConfigFeature = {
   name: 'initiators',
   enabled: () => true,
-  apply(rng, d) {
-    const both = rng.chance(0.25);
+  apply(rng, d, f) {
+    const both = f.bothInitiate && rng.chance(0.25);
     const first = rng.int(0, 1);
-    d.sides[first]!.policy.startAction = 'start';
-    if (both) d.sides[1 - first]!.policy.startAction = 'start';
+    setInitType(d.sides[first]!, initType(rng, f));
+    if (both) setInitType(d.sides[1 - first]!, initType(rng, f));
   },
 };
-const initiatorsOneSide: ConfigFeature = { ...initiators, name: 'initiators (one side)' };
 
 /** IKE proposals: a common one, sometimes extras, sometimes a KE mismatch (INVALID_KE_PAYLOAD). */
 const ikeProposals: ConfigFeature = {
@@ -182,12 +193,28 @@ const shortLifetimes: ConfigFeature = {
   },
 };
 
-/** DPD delays of seconds (needs DPD in the engine). */
+/** DPD delays of seconds. */
 const dpd: ConfigFeature = {
   name: 'dpd',
   enabled: (f) => f.dpd,
   apply(rng, d) {
     for (const side of d.sides) side.ike.dpdDelaySeconds = rng.chance(0.7) ? rng.int(2, 30) : 0;
+  },
+};
+
+/**
+ * The manual's DPD action (clear, restart, trap) and close action (none,
+ * start, trap), per side and independently: also the combinations it warns
+ * about (both sides restarting), which must not leave duplicate tunnels.
+ */
+const actions: ConfigFeature = {
+  name: 'actions',
+  enabled: (f) => f.actions,
+  apply(rng, d) {
+    for (const side of d.sides) {
+      side.ike.dpdAction = rng.pick(['clear', 'restart', 'trap'] as const);
+      side.ike.closeAction = rng.pick(['none', 'none', 'start', 'trap'] as const);
+    }
   },
 };
 
@@ -198,20 +225,12 @@ export const CONFIG_FEATURES: readonly ConfigFeature[] = [
   fragmentation,
   shortLifetimes,
   dpd,
+  actions,
 ];
 
-/** The feature list with `initiators` restricted to one side when both-initiate is off. */
+/** The features the flags enable, in order. */
 export function configFeaturesFor(f: SimFeatures): ConfigFeature[] {
-  return CONFIG_FEATURES.filter((c) => c.enabled(f)).map((c) =>
-    c === initiators && !f.bothInitiate
-      ? {
-          ...initiatorsOneSide,
-          apply: (rng: SimRandom, d: PairDraft) => {
-            d.sides[rng.int(0, 1)]!.policy.startAction = 'start';
-          },
-        }
-      : c,
-  );
+  return CONFIG_FEATURES.filter((c) => c.enabled(f));
 }
 
 function dedupe(list: Proposal[]): Proposal[] {

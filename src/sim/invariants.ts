@@ -94,6 +94,9 @@ export function checkKernelOwnership(h: HostSnapshot, settled: boolean): Violati
     const owners = policyOwners.get(k) ?? [];
     const reqid = p.templates[0]?.reqid;
     const what = `policy ${p.dir} ${p.selector.src}/${p.selector.srcPrefixLen}->${p.selector.dst}/${p.selector.dstPrefixLen} reqid ${reqid}`;
+    // A trap policy (on-demand) is owned by the engine's trap table.
+    const trapped = (h.traps ?? []).some((t) => t.reqid === reqid && policyKey(t) === k);
+    if (trapped) continue;
     if (owners.length === 0) v('kernel-policy-owner', `${what} belongs to no CHILD_SA`);
     else if (!owners.some((c) => c.reqid === reqid))
       v(

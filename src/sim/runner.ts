@@ -22,8 +22,14 @@ import {
   type StaleTolerance,
   type Violation,
 } from './invariants.js';
-import type { Scenario, SimEvent } from './scenario.js';
-import { describeEvent, describeLink } from './scenario.js';
+import {
+  describeEvent,
+  describeLink,
+  type Scenario,
+  type SimEvent,
+  startsAtBoot,
+  trapsTraffic,
+} from './scenario.js';
 import { type HostSnapshot, ikeKey, snapshotHost } from './snapshot.js';
 import { type OperatorMode, SimWorld } from './world.js';
 
@@ -131,6 +137,9 @@ export class ScenarioRun {
         break;
       case 'restart':
         w.restart(e.host);
+        break;
+      case 'traffic':
+        w.traffic(e.host, e.conn, e.child);
         break;
       case 'partition':
       case 'heal':
@@ -369,16 +378,27 @@ export class ScenarioRun {
     );
   }
 
-  /** Brings every wanted tunnel up: `up` where no IKE_SA exists, missing CHILD_SAs otherwise. */
+  /**
+   * Brings every wanted tunnel up: `up` where no IKE_SA exists, missing
+   * CHILD_SAs otherwise; a connection only trap policies start gets traffic
+   * for each child instead (on-demand).
+   */
   private reconcile(): void {
     const w = this.world;
     w.lastEventAt = w.clock.now();
     for (const p of this.scenario.pairs) {
       const intent = w.intents.get(p.name);
       if (intent?.intent !== 'up') continue;
-      const starters = p.hosts.filter((_, i) => p.policies[i]!.startAction === 'start');
+      const starters = p.hosts.filter((_, i) => startsAtBoot(p.policies[i]!));
+      const trappers = p.hosts.filter((_, i) => trapsTraffic(p.policies[i]!));
       const by = intent.by && starters.includes(intent.by) ? intent.by : starters[0];
-      if (!by) continue;
+      if (!by) {
+        const t = trappers[0];
+        if (!t) continue;
+        w.log.add('sim', `reconcile: traffic from ${t} for ${p.name}`);
+        for (const c of p.conns[p.hosts.indexOf(t)]!.children) w.traffic(t, p.name, c.name);
+        continue;
+      }
       const h = w.host(by);
       const est = h.sas().find((sa) => sa.conn?.name === p.name && sa.state === 'established');
       w.log.add('sim', `reconcile: ${by} ${est ? 'completes' : 'brings up'} ${p.name}`);

@@ -16,6 +16,8 @@ import {
   type Scenario,
   type SimEvent,
   type SimFeatures,
+  startsAtBoot,
+  trapsTraffic,
 } from './scenario.js';
 
 const HOST_NAMES = ['a', 'b', 'c'] as const;
@@ -91,14 +93,24 @@ function timeline(
     if (f.restarts) kinds.push('restart');
     if (f.partitions) kinds.push('partition');
     if (f.badLinks) kinds.push('link');
+    if (f.onDemand) kinds.push('traffic');
     if (kinds.length === 0) break;
     const kind = rng.pick(kinds);
     const pair = rng.pick(pairs);
     switch (kind) {
       case 'up': {
-        const sides = [0, 1].filter((s) => pair.policies[s]!.startAction === 'start');
+        const sides = [0, 1].filter((s) => startsAtBoot(pair.policies[s]!));
+        if (sides.length === 0) break;
         const side = rng.pick(sides);
         events.push({ at: at(), kind, host: pair.hosts[side]!, conn: pair.name });
+        break;
+      }
+      case 'traffic': {
+        const sides = [0, 1].filter((s) => trapsTraffic(pair.policies[s]!));
+        if (sides.length === 0) break;
+        const side = rng.pick(sides);
+        const child = rng.pick(pair.conns[side]!.children).name;
+        events.push({ at: at(), kind, host: pair.hosts[side]!, conn: pair.name, child });
         break;
       }
       case 'down':

@@ -6,18 +6,29 @@
  * by `generateScenario` (scenario-generator.ts).
  */
 
-import type { IkeConnection } from '../ikev2/connection.js';
+import type { IkeConnection, StartAction } from '../ikev2/connection.js';
 import type { LinkConditions } from './memory-network.js';
 
 /**
- * What a side's connection manager does with a connection. Today only the
- * start action exists; init type on-demand, DPD action and close action plug
- * in here when the engine has them (see docs/simulator.md).
+ * What a side's connection manager does with a connection at boot: the
+ * manual's Init Type. DPD action and close action are engine configuration
+ * (IkeConnection.dpdAction, closeAction) that the engine carries out itself.
  */
 export interface SidePolicy {
-  /** start: initiate when the daemon starts (and the operator may `up`); none: responder only. */
-  readonly startAction: 'start' | 'none';
+  /**
+   * start: initiate when the daemon starts (and the operator may `up`);
+   * trap: install trap policies, traffic starts the tunnel; start+trap: both;
+   * none: responder only.
+   */
+  readonly startAction: StartAction;
 }
+
+/** Does this side initiate at boot (and take operator `up`)? */
+export const startsAtBoot = (p: SidePolicy): boolean =>
+  p.startAction === 'start' || p.startAction === 'start+trap';
+/** Does this side hold trap policies, so that traffic starts the tunnel? */
+export const trapsTraffic = (p: SidePolicy): boolean =>
+  p.startAction === 'trap' || p.startAction === 'start+trap';
 
 export interface PairSpec {
   /** The connection's name on both sides. */
@@ -41,6 +52,14 @@ export type SimEvent =
     }
   | { readonly at: number; readonly kind: 'restart'; readonly host: string }
   | {
+      /** A packet for a child's remote subnet hits the host's trap policy (ACQUIRE). */
+      readonly at: number;
+      readonly kind: 'traffic';
+      readonly host: string;
+      readonly conn: string;
+      readonly child: string;
+    }
+  | {
       readonly at: number;
       readonly kind: 'partition' | 'heal';
       readonly hosts: readonly [string, string];
@@ -61,13 +80,14 @@ export interface SimFeatures {
   readonly partitions: boolean;
   /** Loss (up to 30 %), duplication, delay and jitter. */
   readonly badLinks: boolean;
-  /**
-   * CHILD_SA and IKE_SA lifetimes of seconds. Off by default: the engine
-   * neither rekeys nor handles the kernel's EXPIRE yet.
-   */
+  /** CHILD_SA and IKE_SA lifetimes of seconds (rekeys, soft and hard expiry). */
   readonly shortLifetimes: boolean;
-  /** DPD delays of seconds. Off by default: the engine has no DPD yet. */
+  /** DPD delays of seconds. */
   readonly dpd: boolean;
+  /** Init types trap and start+trap, with traffic events that start trap tunnels. */
+  readonly onDemand: boolean;
+  /** Random DPD actions (clear, restart, trap) and close actions (none, start, trap). */
+  readonly actions: boolean;
 }
 
 export const DEFAULT_FEATURES: SimFeatures = {
@@ -78,8 +98,10 @@ export const DEFAULT_FEATURES: SimFeatures = {
   restarts: true,
   partitions: true,
   badLinks: true,
-  shortLifetimes: false,
-  dpd: false,
+  shortLifetimes: true,
+  dpd: true,
+  onDemand: true,
+  actions: true,
 };
 
 export interface Scenario {
@@ -101,6 +123,8 @@ export function describeEvent(e: SimEvent): string {
       return `${e.host}: operator ${e.kind} ${e.conn}`;
     case 'restart':
       return `${e.host}: restart (fresh engine, empty kernel)`;
+    case 'traffic':
+      return `${e.host}: traffic for ${e.conn}/${e.child}`;
     case 'partition':
     case 'heal':
       return `network: ${e.kind} ${e.hosts[0]}<->${e.hosts[1]}`;

@@ -39,6 +39,8 @@ export interface HostSnapshot {
   readonly sas: readonly IkeSaView[];
   readonly kernelSas: readonly SaInfo[];
   readonly policies: readonly PolicyInfo[];
+  /** The engine's trap policies (on-demand): they own kernel policies too. */
+  readonly traps: readonly (PolicyId & { readonly reqid: number })[];
 }
 
 export function ikeSaView(sa: IkeSa): IkeSaView {
@@ -70,6 +72,9 @@ export async function snapshotHost(host: SimHost): Promise<HostSnapshot> {
     sas: host.sas().map(ikeSaView),
     kernelSas: await host.kernel.listSas(),
     policies: await host.kernel.listPolicies(),
+    traps: host.engine.traps
+      .list()
+      .map((t) => ({ selector: t.spec.selector, dir: t.spec.dir, reqid: t.reqid })),
   };
 }
 

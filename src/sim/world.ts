@@ -10,6 +10,7 @@
 import type { IkeSa } from '../ikev2/ike-sa.js';
 import { spiHex } from '../ikev2/ike-sa.js';
 import type { Endpoint } from '../ikev2/ports.js';
+import { formatAddress } from '../ikev2/traffic-selectors.js';
 import { EventLog } from './event-log.js';
 import { type HostObserver, SimHost } from './host.js';
 import type { PairIntent, Violation } from './invariants.js';
@@ -17,7 +18,7 @@ import { ManualClock } from './manual-clock.js';
 import { MemoryNetwork } from './memory-network.js';
 import { deriveSeed, seededRandom } from './random.js';
 import type { PairSpec, Scenario } from './scenario.js';
-import { describeLink } from './scenario.js';
+import { describeLink, startsAtBoot, trapsTraffic } from './scenario.js';
 
 /**
  * raw: `up` always calls Ikev2Engine.initiate and `down` always
@@ -107,8 +108,31 @@ export class SimWorld implements HostObserver {
   private bootHost(h: SimHost): void {
     this.initiatedSinceBoot.set(h.name, new Set());
     h.boot();
-    for (const p of this.pairsOf(h.name))
-      if (p.policies[p.hosts.indexOf(h.name)]!.startAction === 'start') this.up(h.name, p.name);
+    for (const p of this.pairsOf(h.name)) {
+      const policy = p.policies[p.hosts.indexOf(h.name)]!;
+      if (trapsTraffic(policy)) h.call(`installTraps ${p.name}`, (e) => e.installTraps(p.name));
+      if (startsAtBoot(policy)) this.up(h.name, p.name);
+    }
+  }
+
+  /**
+   * A packet from the first address of a child's local subnet to the first of
+   * its remote one: it hits the trap policy (if the tunnel is down), the
+   * kernel sends ACQUIRE and the engine starts the tunnel.
+   */
+  traffic(hostName: string, conn: string, childName: string): void {
+    const h = this.host(hostName);
+    const cfg = h.connections
+      .find((c) => c.name === conn)
+      ?.children.find((c) => c.name === childName);
+    const [l, r] = [cfg?.localTs[0], cfg?.remoteTs[0]];
+    if (!l || !r) return;
+    this.intents.set(conn, { intent: 'up', by: hostName, since: this.clock.now() });
+    const ev = h.kernel.triggerAcquire({ src: firstHost(l.start), dst: firstHost(r.start) });
+    this.log.add(
+      hostName,
+      `traffic ${conn}/${childName}: ${ev ? 'ACQUIRE' : 'no ACQUIRE (tunnel up or pending)'}`,
+    );
   }
 
   pairsOf(host: string): PairSpec[] {
@@ -217,4 +241,10 @@ export class SimWorld implements HostObserver {
 }
 
 const cutKey = (from: string, to: string) => `${from}>${to}`;
+/** The address after the network address (x.x.x.1 of a /24). */
+function firstHost(start: Uint8Array): string {
+  const b = Uint8Array.from(start);
+  b[b.length - 1] = (b[b.length - 1] ?? 0) | 1;
+  return formatAddress(b);
+}
 const ep = (e: Endpoint) => `${e.address}[${e.port}]`;

@@ -22,6 +22,8 @@ const CALM: SimFeatures = {
   badLinks: false,
   shortLifetimes: false,
   dpd: false,
+  onDemand: false,
+  actions: false,
 };
 
 /** A settled world with one tunnel of two CHILD_SAs (the first such seed), as snapshots. */

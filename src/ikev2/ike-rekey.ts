@@ -57,11 +57,16 @@ export function ikeRekeyPending(sa: IkeSa): boolean {
  * CHILD_SA meanwhile expired: its answer may install state the peer keeps.
  */
 function childRekeyInFlight(sa: IkeSa): boolean {
+  const out = sa.outstanding;
   return (
     sa.children.some((c) => c.state === 'rekeying') ||
-    sa.outstanding?.exchangeType === ExchangeType.CREATE_CHILD_SA
+    (out?.exchangeType === ExchangeType.CREATE_CHILD_SA &&
+      out.messageId !== ikeRekeyMessageId.get(sa))
   );
 }
+
+/** The message ID of our IKE_SA rekey request on each IKE_SA (not a CHILD_SA exchange). */
+const ikeRekeyMessageId = new WeakMap<IkeSa, number>();
 
 /** Was `sa` replaced by a rekey (so its deletion must not trigger a close action)? */
 export function wasSuperseded(sa: IkeSa): boolean {
@@ -170,6 +175,7 @@ export function startIkeRekey(ctx: EngineContext, old: IkeSa, group?: number): v
     old,
     ExchangeType.CREATE_CHILD_SA,
     () => {
+      ikeRekeyMessageId.set(old, old.nextRequestId);
       ke = getKe(keGroup)!.initiate(ctx.ports.random);
       return [
         { kind: 'SA', proposals: proposalsToWire(proposals, spi) },

@@ -1,8 +1,10 @@
 // Issue 5's make-before-break bar: a tunnel rekeyed 50 times under a 10 ms
-// ping loses no packet. The CHILD_SA is rekeyed every ~2 s for 120 s (12,000
-// pings), once by Styx and once by strongSwan, and the logs must show at least
-// 50 rekeys; between rounds each side holds exactly one CHILD_SA.
-import type { Scenario } from '../runner/scenario.js';
+// ping loses no packet. The CHILD_SA is rekeyed every ~2 s for 12,000 pings,
+// once by Styx and once by strongSwan, and the logs must show at least 50
+// rekeys; between rounds each side holds exactly one CHILD_SA. And IKE_SA
+// rekeys of both sides that collide (RFC 7296 §2.8.1).
+import { readFile } from 'node:fs/promises';
+import type { Scenario, Step } from '../runner/scenario.js';
 import { charonDaemon, styxctl, styxDaemon } from './styx-pair.js';
 import {
   conn,
@@ -20,7 +22,7 @@ const charonRekey = { child: ['rekey_time = 2s', 'life_time = 8s', 'rand_time = 
 const rekeyedBy = (who: 'styx' | 'peer') =>
   who === 'styx' ? /CHILD_SA net\{\d+\} rekeyed to/ : /rekeyed by peer to/;
 
-export const STYX_REKEY_SOAK_SCENARIOS: readonly Scenario[] = [
+const fiftyRekeys: readonly Scenario[] = [
   {
     name: 'styx-initiator-child-rekey-50',
     summary: `Styx on moon rekeys the CHILD_SA every ~2 s for ${SECONDS} s while alice pings bob every 10 ms: at least ${REKEYS} rekeys, 0 of ${SECONDS * 100} pings lost`,
@@ -50,3 +52,77 @@ export const STYX_REKEY_SOAK_SCENARIOS: readonly Scenario[] = [
     timeoutMs: 900_000,
   },
 ];
+
+/** strongSwan's log shows `count` IKE_SA rekey collisions or more (RFC 7296 §2.8.1). */
+function charonSawCollisions(ns: 'moon' | 'sun', min: number): Step {
+  return {
+    do: 'run',
+    what: `strongSwan on ${ns} logged at least ${min} IKE_SA rekey collision(s)`,
+    async run(lab) {
+      const log = await readFile(`${lab.dir}/${ns}/charon.log`, 'utf8');
+      const seen = log.match(/IKE_SA rekey collision (won|lost)/g)?.length ?? 0;
+      lab.log(`strongSwan rekey collisions: ${seen}`);
+      if (seen < min) throw new Error(`expected ${min} IKE_SA rekey collisions, saw ${seen}`);
+    },
+  };
+}
+
+/** Between rounds each side holds exactly one IKE_SA (and one CHILD_SA): polled. */
+function oneIkeSaBetweenRekeys(): Step {
+  const one = { pattern: /gw: #\d+, ESTABLISHED, IKEv2/, min: 1, max: 1 };
+  return {
+    do: 'run',
+    what: 'between two rounds of rekeys each side holds exactly one IKE_SA',
+    async run(lab) {
+      for (let i = 0; i < 40; i++) {
+        const ok = await Promise.all([
+          lab.step(styxctl('moon', ['status'], { count: [one] })),
+          lab.step({ do: 'swanctl', ns: 'sun', args: ['--list-sas'], expect: { count: [one] } }),
+        ])
+          .then(() => true)
+          .catch(() => false);
+        if (ok) return;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      throw new Error('never exactly one IKE_SA on each side');
+    },
+  };
+}
+
+/**
+ * Both sides rekey the IKE_SA every 8 s without jitter and the link is slow,
+ * so their CREATE_CHILD_SA requests cross: the nonce rule (§2.8.1) keeps one new
+ * IKE_SA, the CHILD_SA moves to it and keeps carrying the ping.
+ */
+const ikeRekeyCollision: Scenario = {
+  name: 'styx-ike-rekey-collision',
+  summary:
+    'Styx and strongSwan both rekey the IKE_SA every 8 s without jitter: the rekeys collide, one IKE_SA survives on each side, 0 pings lost',
+  topology: 'net2net',
+  daemons: [
+    charonDaemon('sun', [
+      conn({ sun: { conn: ['rekey_time = 8s', 'over_time = 60s', 'rand_time = 0s'] } }),
+    ]),
+    styxDaemon('moon', [conn({ moon: { conn: ['rekey_time: 8s', 'rand_time: 0s'] } })]),
+  ],
+  steps: [
+    styxctl('moon', ['up', 'gw'], { match: [/established/] }),
+    // 100 ms each way once the IKE_SA is up: both rekey timers fire within a
+    // few ms of each other, so each request leaves before the other arrives.
+    ...(['moon', 'sun'] as const).map(
+      (ns): Step => ({
+        do: 'exec',
+        ns,
+        argv: ['tc', 'qdisc', 'add', 'dev', 'eth1', 'root', 'netem', 'delay', '100ms'],
+      }),
+    ),
+    pingWithoutLoss(30),
+    charonSawCollisions('sun', 1),
+    oneIkeSaBetweenRekeys(),
+    oneChildBetweenRekeys('moon', 'sun'),
+    styxctl('moon', ['down', 'gw']),
+  ],
+  timeoutMs: 240_000,
+};
+
+export const STYX_REKEY_SOAK_SCENARIOS: readonly Scenario[] = [...fiftyRekeys, ikeRekeyCollision];

@@ -21,7 +21,7 @@ import type { ChildConnection } from './connection.js';
 import type { EngineContext } from './context.js';
 import { CREATE_CHILD_TAG, isRedundantIkeSa, noteChildOrigin } from './duplicates.js';
 import { installNegotiatedChild } from './ike-auth.js';
-import { processIkeRekeyRequest } from './ike-rekey.js';
+import { ikeRekeyPending, processIkeRekeyRequest, wasSuperseded } from './ike-rekey.js';
 import type { IkeSa } from './ike-sa.js';
 import { findErrorNotify, findNotify, findPayload, notify, u16 } from './payloads.js';
 
@@ -80,13 +80,26 @@ export function startCreateChild(ctx: EngineContext, sa: IkeSa, cfg: ChildConnec
 const RETRY_MIN_MS = 1000;
 const RETRY_SPREAD_MS = 4000;
 
-function retryCreateChild(ctx: EngineContext, sa: IkeSa, cfg: ChildConnection): void {
+function retryCreateChild(ctx: EngineContext, refused: IkeSa, cfg: ChildConnection): void {
   const b = ctx.ports.random(2);
   const ms = RETRY_MIN_MS + Math.floor((((b[0]! << 8) | b[1]!) / 65536) * RETRY_SPREAD_MS);
-  ctx.schedule(sa, ms, async () => {
-    const present = sa.children.some((c) => c.config.name === cfg.name && c.state !== 'deleted');
-    if (sa.state === 'established' && !present && !isRedundantIkeSa(sa))
-      startCreateChild(ctx, sa, cfg);
+  // A rekey may replace the IKE_SA meanwhile: the retry goes to the current one.
+  const current = () =>
+    refused.conn
+      ? ctx
+          .sasOf(refused.conn)
+          .find(
+            (s) =>
+              s.state === 'established' &&
+              s.remote.address === refused.remote.address &&
+              !wasSuperseded(s) &&
+              !isRedundantIkeSa(s),
+          )
+      : undefined;
+  ctx.schedule(current() ?? refused, ms, async () => {
+    const sa = current();
+    if (!sa || sa.children.some((c) => c.config.name === cfg.name && c.state !== 'deleted')) return;
+    startCreateChild(ctx, sa, cfg);
   });
 }
 
@@ -112,6 +125,9 @@ export async function processCreateChildRequest(
   }
   const rekey = findNotify(payloads, NotifyType.REKEY_SA);
   if (rekey) return processChildRekeyRequest(ctx, sa, payloads, rekey);
+  // §2.25.2: no new CHILD_SA on an IKE_SA being rekeyed or already replaced;
+  // it would move to (or die with) the old one. The peer retries on the new one.
+  if (ikeRekeyPending(sa)) return [notify(NotifyType.TEMPORARY_FAILURE)];
   const out = await answerCreateChild(ctx, sa, payloads, {});
   return out.payloads;
 }

@@ -236,7 +236,11 @@ export class Ikev2Engine implements EngineContext {
   createChild(connName: string, childName: string): Promise<void> {
     return this.serial(async () => {
       const sa = this.listSas().find(
-        (s) => s.conn?.name === connName && s.state === 'established' && !isRedundantIkeSa(s),
+        (s) =>
+          s.conn?.name === connName &&
+          s.state === 'established' &&
+          !isRedundantIkeSa(s) &&
+          !wasSuperseded(s),
       );
       const cfg = sa?.conn?.children.find((c) => c.name === childName);
       if (!sa || !cfg)

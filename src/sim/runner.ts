@@ -10,7 +10,9 @@
  * sent and no scenario event for `quietMs`.
  */
 
+import { isRedundantIkeSa } from '../ikev2/duplicates.js';
 import { DEFAULT_ENGINE_OPTIONS } from '../ikev2/engine.js';
+import { wasSuperseded } from '../ikev2/ike-rekey.js';
 import { DEFAULT_DPD_TIMEOUT_SECONDS } from '../ikev2/liveness.js';
 import { giveUpAfterMs } from '../ikev2/retransmit.js';
 import {
@@ -400,7 +402,15 @@ export class ScenarioRun {
         continue;
       }
       const h = w.host(by);
-      const est = h.sas().find((sa) => sa.conn?.name === p.name && sa.state === 'established');
+      const est = h
+        .sas()
+        .find(
+          (sa) =>
+            sa.conn?.name === p.name &&
+            sa.state === 'established' &&
+            !wasSuperseded(sa) &&
+            !isRedundantIkeSa(sa),
+        );
       w.log.add('sim', `reconcile: ${by} ${est ? 'completes' : 'brings up'} ${p.name}`);
       if (est) w.createMissingChildren(h, est);
       else w.up(by, p.name);

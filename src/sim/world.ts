@@ -7,6 +7,8 @@
  * gateway restarted.
  */
 
+import { isRedundantIkeSa } from '../ikev2/duplicates.js';
+import { wasSuperseded } from '../ikev2/ike-rekey.js';
 import type { IkeSa } from '../ikev2/ike-sa.js';
 import { spiHex } from '../ikev2/ike-sa.js';
 import type { Endpoint } from '../ikev2/ports.js';
@@ -162,8 +164,15 @@ export class SimWorld implements HostObserver {
     const h = this.host(hostName);
     const existing = h.sas().filter((sa) => sa.conn?.name === conn);
     if (this.options.operator === 'guarded' && existing.length > 0) {
-      // Only an idle IKE_SA: one with a request in flight may be creating the missing child.
-      const est = existing.find((sa) => sa.state === 'established' && !sa.outstanding);
+      // Only an idle IKE_SA: one with a request in flight may be creating the missing
+      // child; and the current one, not one a rekey replaced or a duplicate on its way out.
+      const est = existing.find(
+        (sa) =>
+          sa.state === 'established' &&
+          !sa.outstanding &&
+          !wasSuperseded(sa) &&
+          !isRedundantIkeSa(sa),
+      );
       if (est) this.createMissingChildren(h, est);
       return;
     }

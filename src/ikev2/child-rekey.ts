@@ -160,6 +160,12 @@ export function startChildRekey(ctx: EngineContext, sa: IkeSa, old: ChildSa): vo
       if (offer) await releaseSpis(ctx, sa, offer.child);
       await ctx.closeSa(sa, 'peer did not answer a CHILD_SA rekey');
     },
+    undefined,
+    (to) => {
+      // Not sent yet: the rekey starts again on the IKE_SA that now holds `old`.
+      if (old.state === 'rekeying') old.state = 'installed';
+      if (to.children.includes(old)) startChildRekey(ctx, to, old);
+    },
   );
 }
 

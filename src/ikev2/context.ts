@@ -51,7 +51,15 @@ export interface EngineContext {
     onGiveUp?: () => Promise<void>,
     /** Names the kind of request, so that `dropQueued` can take it back before it is sent. */
     tag?: string,
+    /** Starts the same request afresh on another IKE_SA (see `moveQueued`). */
+    retarget?: (to: IkeSa) => void,
   ): void;
+  /**
+   * An IKE_SA rekey moved `from`'s CHILD_SAs to `to`: requests still waiting
+   * in `from`'s queue that can be retargeted start again on `to` (a request
+   * sent on the old IKE_SA would create or rekey a CHILD_SA there).
+   */
+  moveQueued(from: IkeSa, to: IkeSa): void;
   /** Removes the requests tagged `tag` still waiting in the SA's queue (not the one in flight). */
   dropQueued(sa: IkeSa, tag: string): void;
   /** Removes the SA and everything it installed; `reason` goes to the log. */

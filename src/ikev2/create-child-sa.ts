@@ -73,6 +73,7 @@ export function startCreateChild(ctx: EngineContext, sa: IkeSa, cfg: ChildConnec
     },
     undefined,
     CREATE_CHILD_TAG,
+    (to) => startCreateChild(ctx, to, cfg),
   );
 }
 

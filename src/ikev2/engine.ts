@@ -95,6 +95,7 @@ interface QueuedRequest {
   readonly onResponse: ResponseHandler;
   readonly onGiveUp?: () => Promise<void>;
   readonly tag?: string;
+  readonly retarget?: (to: IkeSa) => void;
 }
 
 export class Ikev2Engine implements EngineContext {
@@ -284,6 +285,7 @@ export class Ikev2Engine implements EngineContext {
     onResponse: ResponseHandler,
     onGiveUp?: () => Promise<void>,
     tag?: string,
+    retarget?: (to: IkeSa) => void,
   ): void {
     const q = this.requestQueues.get(sa) ?? [];
     q.push({
@@ -292,6 +294,7 @@ export class Ikev2Engine implements EngineContext {
       onResponse,
       ...(onGiveUp ? { onGiveUp } : {}),
       ...(tag ? { tag } : {}),
+      ...(retarget ? { retarget } : {}),
     });
     this.requestQueues.set(sa, q);
     if (!sa.outstanding) void this.pumpRequests(sa);
@@ -304,6 +307,17 @@ export class Ikev2Engine implements EngineContext {
         sa,
         q.filter((r) => r.tag !== tag),
       );
+  }
+
+  moveQueued(from: IkeSa, to: IkeSa): void {
+    const q = this.requestQueues.get(from);
+    if (!q) return;
+    const moving = q.filter((r) => r.retarget);
+    this.requestQueues.set(
+      from,
+      q.filter((r) => !r.retarget),
+    );
+    for (const r of moving) r.retarget!(to);
   }
 
   private async pumpRequests(sa: IkeSa): Promise<void> {

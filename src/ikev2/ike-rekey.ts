@@ -145,6 +145,7 @@ function takeOver(ctx: EngineContext, from: IkeSa, to: IkeSa): void {
     startNatKeepalive(ctx, to);
     scheduleIkeRekey(ctx, to);
   }
+  ctx.moveQueued(from, to);
 }
 
 function orderForGroup(proposals: readonly Proposal[], group: number): Proposal[] {

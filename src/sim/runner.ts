@@ -270,13 +270,17 @@ export class ScenarioRun {
       const lastRestart = restartedAt[restartedAt.length - 1];
       if (lastRestart !== undefined && !contacted && young(lastRestart))
         return `stale after ${peer.name} restarted (${detail})`;
+      const givenUp = (c: { reason: string; at: number }) =>
+        /did not answer|not answered|half-open timeout|peer is dead/.test(c.reason) && young(c.at);
       const closed = w.closes.get(ikeKey(sa));
-      if (
-        closed &&
-        /did not answer|not answered|half-open timeout|peer is dead/.test(closed.reason) &&
-        young(closed.at)
-      )
+      if (closed && givenUp(closed))
         return `stale after ${peer.name} gave up: ${closed.reason} (${detail})`;
+      // Ours may be the successor of the IKE_SA the peer gave up (a rekey whose
+      // answer the peer never got): the peer's copy has other SPIs.
+      const later = (w.closesByConn.get(`${peer.name}/${sa.conn}`) ?? []).find(
+        (c) => c.at >= sa.establishedAt && givenUp(c),
+      );
+      if (later) return `stale after ${peer.name} gave up: ${later.reason} (${detail})`;
       return undefined;
     };
   }

@@ -50,6 +50,8 @@ export class SimWorld implements HostObserver {
   readonly hosts = new Map<string, SimHost>();
   readonly errors: Violation[] = [];
   readonly closes = new Map<string, CloseRecord>();
+  /** Every close by host and connection, in order (for IKE_SAs a rekey replaced). */
+  readonly closesByConn = new Map<string, CloseRecord[]>();
   readonly restarts = new Map<string, number[]>();
   /** Connections each gateway initiated with INITIAL_CONTACT since it last booted. */
   readonly initiatedSinceBoot = new Map<string, Set<string>>();
@@ -235,11 +237,10 @@ export class SimWorld implements HostObserver {
   }
 
   closed(host: SimHost, sa: IkeSa): void {
-    this.closes.set(`${spiHex(sa.spiI)}_${spiHex(sa.spiR)}`, {
-      host: host.name,
-      reason: sa.closeReason,
-      at: this.clock.now(),
-    });
+    const record = { host: host.name, reason: sa.closeReason, at: this.clock.now() };
+    this.closes.set(`${spiHex(sa.spiI)}_${spiHex(sa.spiR)}`, record);
+    const key = `${host.name}/${sa.conn?.name ?? '?'}`;
+    this.closesByConn.set(key, [...(this.closesByConn.get(key) ?? []), record]);
   }
 
   error(host: string, what: string, e: unknown): void {

@@ -295,6 +295,9 @@ export async function processChildRekeyRequest(
   // its responder, installed the CHILD_SA already): try again later (§2.25).
   if (!old && sa.outstanding?.exchangeType === ExchangeType.CREATE_CHILD_SA)
     return refuse(NotifyType.TEMPORARY_FAILURE);
+  // It lives on another IKE_SA of the connection: an IKE_SA rekey (a collision
+  // not yet decided here) has not moved it to this one yet.
+  if (!old && heldElsewhere(ctx, sa, proto, spi)) return refuse(NotifyType.TEMPORARY_FAILURE);
   if (!old) return refuse(NotifyType.CHILD_SA_NOT_FOUND);
   // §2.25.1: a rekey of a CHILD_SA we are deleting gets TEMPORARY_FAILURE.
   if (old.state === 'deleting' || old.state === 'deleted' || replaced.has(old)) {
@@ -321,6 +324,18 @@ export async function processChildRekeyRequest(
     `CHILD_SA ${old.config.name}{${old.uniqueId}} rekeyed by peer to {${out.child.uniqueId}}`,
   );
   return out.payloads;
+}
+
+function heldElsewhere(ctx: EngineContext, sa: IkeSa, proto: string, spiOut: number): boolean {
+  if (!sa.conn) return false;
+  return ctx
+    .sasOf(sa.conn)
+    .some(
+      (o) =>
+        o !== sa &&
+        o.remote.address === sa.remote.address &&
+        o.children.some((c) => c.proto === proto && c.spiOut === spiOut),
+    );
 }
 
 /**

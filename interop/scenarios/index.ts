@@ -11,6 +11,7 @@ import { STYX_CERT_SCENARIOS } from './styx-strongswan-certs.js';
 import { STYX_EAP_SCENARIOS } from './styx-strongswan-eap.js';
 import { STYX_FEATURE_SCENARIOS } from './styx-strongswan-features.js';
 import { STYX_LIFECYCLE_SCENARIOS } from './styx-strongswan-lifecycle.js';
+import { natMappingChange } from './styx-strongswan-nat-mapping.js';
 import { STYX_NEGATIVE_SCENARIOS } from './styx-strongswan-negative.js';
 import { STYX_PSK_SCENARIOS } from './styx-strongswan-psk.js';
 import { STYX_REKEY_SOAK_SCENARIOS } from './styx-strongswan-rekey-soak.js';
@@ -28,6 +29,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...STYX_NEGATIVE_SCENARIOS,
   ...STYX_LIFECYCLE_SCENARIOS,
   ...STYX_REKEY_SOAK_SCENARIOS,
+  natMappingChange,
   ...STYX_CERT_SCENARIOS,
   ...STYX_EAP_SCENARIOS,
 ];

@@ -348,7 +348,7 @@ const ikeRekeyResponder: Scenario = {
 /** moon (behind the NAT router) and sun know each other by name: moon's address is rewritten. */
 const NAT_IDS = { moon: 'moon.styx.lab', sun: 'sun.styx.lab' };
 
-function natConn(extra: ConnSpec['extra']): ConnSpec {
+export function natConn(extra: ConnSpec['extra']): ConnSpec {
   return { ...conn(extra), ids: NAT_IDS };
 }
 

@@ -173,6 +173,9 @@ export function deleteChildSa(ctx: EngineContext, sa: IkeSa, child: ChildSa): Pr
       async () => {
         pending.delete(child);
         await dropChild(ctx, sa, child, 'deleted (not answered)');
+        // RFC 7296 §2.4: a request unanswered after the retransmissions means
+        // the peer lost the IKE_SA (or is gone): the IKE_SA is dead too.
+        await ctx.closeSa(sa, 'peer did not answer a CHILD_SA delete');
         resolve();
       },
     );

@@ -461,6 +461,15 @@ export class Ikev2Engine implements EngineContext {
   }
 
   onEstablished(sa: IkeSa): void {
+    // Terminated while IKE_AUTH was in flight: the delete queued behind it
+    // goes out next; the IKE_SA stays `deleting` and gets no CHILD_SAs, timers
+    // or duplicate check (fault 7 in docs/simulator.md).
+    if (sa.state === 'deleting') {
+      sa.establishedAt = this.ports.clock.now();
+      this.halfOpen.delete(this.halfOpenKey(sa.spiI, sa.remote));
+      this.ports.logger.log('info', sa.label, 'IKE_SA established while being deleted');
+      return;
+    }
     sa.state = 'established';
     sa.establishedAt = this.ports.clock.now();
     this.halfOpen.delete(this.halfOpenKey(sa.spiI, sa.remote));

@@ -55,8 +55,15 @@ function parseArgs(argv: readonly string[]): Args {
   };
 }
 
+/** The seed being run, for a crash report (an exception escaping a timer callback). */
+let currentSeed: number | undefined;
+
 async function main(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv);
+  process.on('uncaughtException', (e) => {
+    process.stderr.write(`simulate: crash in seed ${currentSeed}: ${(e as Error).stack ?? e}\n`);
+    process.exit(2);
+  });
   const started = performance.now();
   const byInvariant = new Map<string, number>();
   const tolerated = new Map<string, number>();
@@ -65,6 +72,7 @@ async function main(argv: readonly string[]): Promise<number> {
   let simulatedMs = 0;
   for (let i = 0; i < args.runs; i++) {
     const seed = args.seed + i;
+    currentSeed = seed;
     const scenario = generateScenario(seed, args.features);
     const result = await runScenario(scenario, args.options);
     simulatedMs += result.simulatedMs;

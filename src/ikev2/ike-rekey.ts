@@ -271,7 +271,8 @@ async function finishIkeRekey(
     // §2.8.1 has the peer delete its redundant IKE_SA, but if our delete of the
     // old one reaches it before its answer, it never makes it and ours would
     // linger: we delete it as well (crossing deletes are answered, §1.4.1).
-    void deleteIkeSa(ctx, theirs.sa, 'redundant after a rekey collision');
+    if (theirs.sa.state === 'established')
+      void deleteIkeSa(ctx, theirs.sa, 'redundant after a rekey collision');
   }
   takeOver(ctx, old, fresh);
   ctx.ports.logger.log('info', old.label, `IKE_SA rekeyed to ${fresh.label}`);

@@ -111,6 +111,8 @@ export async function dropChild(ctx: EngineContext, held: IkeSa, child: ChildSa,
 
 /** Sends a delete for the IKE_SA and closes it once answered (or given up). */
 export function deleteIkeSa(ctx: EngineContext, sa: IkeSa, reason: string): Promise<void> {
+  // Already gone (its keys wiped): nothing to tell the peer.
+  if (sa.state === 'closed') return Promise.resolve();
   return new Promise((resolve) => {
     sa.state = 'deleting';
     ctx.queueRequest(

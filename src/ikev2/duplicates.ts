@@ -32,6 +32,7 @@ import { ExchangeType } from '../wire/ikev2/index.js';
 import { holdsLowestNonce, retireChild } from './child-rekey.js';
 import type { ChildSa } from './child-sa.js';
 import type { EngineContext } from './context.js';
+import { startCreateChild } from './create-child-sa.js';
 import { wasSuperseded } from './ike-rekey.js';
 import type { IkeSa } from './ike-sa.js';
 import { deleteChildSa, deleteIkeSa } from './informational.js';
@@ -62,6 +63,8 @@ interface IkeDuplicate {
   survivorAlive: boolean;
   /** The wait for the survivor's CHILD_SAs is over. */
   waited: boolean;
+  /** We asked for the survivor's missing CHILD_SAs ourselves. */
+  completing: boolean;
   deleting: boolean;
 }
 
@@ -115,6 +118,7 @@ export function resolveDuplicateIkeSa(ctx: EngineContext, sa: IkeSa): boolean {
     weDelete: redundant.role === 'initiator',
     survivorAlive: false,
     waited: false,
+    completing: false,
     deleting: false,
   };
   byRedundant.set(redundant, d);
@@ -192,7 +196,15 @@ function tryDelete(ctx: EngineContext, d: IkeDuplicate): void {
   if (redundant.state !== 'established' || survivor.state !== 'established') return;
   const has = new Set(survivor.children.map((c) => c.config.name));
   const missing = redundant.children.filter((c) => !has.has(c.config.name));
-  if (missing.length > 0 && !d.waited) return;
+  if (missing.length > 0 && !d.waited) {
+    // A young survivor gets its CHILD_SAs from its initiator right after
+    // IKE_AUTH; an older one lost them (expiry, a refused rekey): we make them.
+    const young = ctx.ports.clock.now() - survivor.establishedAt < SURVIVOR_CHILDREN_WAIT_MS;
+    if (young || d.completing) return;
+    d.completing = true;
+    for (const c of missing) startCreateChild(ctx, survivor, c.config);
+    return;
+  }
   d.deleting = true;
   void deleteIkeSa(ctx, redundant, `duplicate of ${survivor.label}`);
 }
@@ -204,15 +216,21 @@ export function survivorGrew(ctx: EngineContext, sa: IkeSa): void {
 
 /**
  * `sa` closed: a resolution it took part in ends. When the survivor went
- * first, the redundant IKE_SA is no longer redundant and stays.
+ * first, the redundant IKE_SA is no longer redundant; it is checked again
+ * against the IKE_SAs that remain (a third one may have come meanwhile).
  */
-export function forgetIkeSa(sa: IkeSa): void {
+export function forgetIkeSa(ctx: EngineContext, sa: IkeSa): void {
   const mine = byRedundant.get(sa);
   if (mine) bySurvivor.get(mine.survivor)?.delete(mine);
+  const freed: IkeSa[] = [];
   for (const d of bySurvivor.get(sa) ?? []) {
-    if (byRedundant.get(d.redundant) === d && !d.deleting) byRedundant.delete(d.redundant);
+    if (byRedundant.get(d.redundant) === d && !d.deleting) {
+      byRedundant.delete(d.redundant);
+      freed.push(d.redundant);
+    }
   }
   bySurvivor.delete(sa);
+  for (const r of freed) if (r.state === 'established') resolveDuplicateIkeSa(ctx, r);
 }
 
 // ------------------------------------------------------------------ CHILD_SAs

@@ -369,7 +369,7 @@ export class Ikev2Engine implements EngineContext {
       if (sa.conn) await this.traps.claimPolicies(sa.conn.name, child);
       await removeChildSa(child, this.kernel);
     }
-    forgetIkeSa(sa);
+    forgetIkeSa(this, sa);
     reissueChildDeletes(this, sa);
     await releasePendingOffers(this, sa);
     this.sas.delete(spiHex(sa.ourSpi));

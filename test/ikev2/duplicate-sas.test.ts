@@ -151,6 +151,21 @@ describe('duplicate IKE_SAs from simultaneous initiation', () => {
   });
 });
 
+describe('a second initiate of an established connection (fault 9, styxd up twice)', () => {
+  it('ends with one IKE_SA carrying every CHILD_SA', async () => {
+    const pair = makePair('dup-up-twice');
+    configure(pair, 2);
+    await pair.a.engine.initiate('ab');
+    await pair.run(() => installed(pair.a).length === 2 && installed(pair.b).length === 2);
+    await pair.a.engine.initiate('ab');
+    await pair.run(() => false, 120_000);
+    expect(logs(pair.a)).toMatch(/duplicate of IKE_SA .*: we delete this one/);
+    expectOneTunnel(pair, 2);
+    await expectPoliciesOwned(pair.a);
+    await expectPoliciesOwned(pair.b);
+  });
+});
+
 describe('duplicate CHILD_SAs inside one IKE_SA', () => {
   it('CREATE_CHILD_SA exchanges for the same child from both sides leave one CHILD_SA', async () => {
     const pair = makePair('dup-child');

@@ -204,7 +204,7 @@ async function finishChildRekey(
     return;
   }
   const fresh = offer.child;
-  noteChildOrigin(fresh, { ni: ours.ni, nr: nr!.nonce, weInitiated: true });
+  noteChildOrigin(fresh, { ni: ours.ni, nr: nr!.nonce, weInitiated: true, rekeyOf: old });
   await installNegotiatedChild(ctx, sa, fresh, true, { ni: ours.ni, nr: nr!.nonce }, secret);
   secret?.fill(0);
   handOverPolicies(old, fresh);
@@ -307,6 +307,7 @@ export async function processChildRekeyRequest(
     reqid: old.reqid,
     only: old.config,
     deferOutbound: true,
+    rekeyOf: old,
   });
   if (!out.child) return out.payloads;
   handOverPolicies(old, out.child);

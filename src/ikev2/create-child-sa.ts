@@ -150,10 +150,10 @@ export async function answerCreateChild(
   ctx: EngineContext,
   sa: IkeSa,
   payloads: IkePayload[],
-  opts: { reqid?: number; only?: ChildConnection; deferOutbound?: boolean },
+  opts: { reqid?: number; only?: ChildConnection; deferOutbound?: boolean; rekeyOf?: ChildSa },
 ): Promise<CreateChildAnswer> {
   const nonce = findPayload(payloads, 'Nonce')!;
-  const { deferOutbound, ...which } = opts;
+  const { deferOutbound, rekeyOf, ...which } = opts;
   const answer = await answerChildOffer(ctx, sa, sa.conn!, payloads, { ignoreKe: false, ...which });
   if (!answer.ok) {
     ctx.ports.logger.log('warn', sa.label, `CHILD_SA not established: ${answer.reason}`);
@@ -179,7 +179,12 @@ export async function answerCreateChild(
       return { payloads: [notify(NotifyType.INVALID_SYNTAX)] };
     }
   }
-  noteChildOrigin(child, { ni: nonce.nonce, nr, weInitiated: false });
+  noteChildOrigin(child, {
+    ni: nonce.nonce,
+    nr,
+    weInitiated: false,
+    ...(rekeyOf ? { rekeyOf } : {}),
+  });
   const installed = await installNegotiatedChild(
     ctx,
     sa,

@@ -240,6 +240,8 @@ interface ChildOrigin {
   readonly nr: Uint8Array;
   /** We initiated the exchange that created the CHILD_SA. */
   readonly weInitiated: boolean;
+  /** The CHILD_SA this one rekeys (RFC 7296 §2.8): the two are no duplicates. */
+  readonly rekeyOf?: ChildSa;
 }
 
 const origins = new WeakMap<ChildSa, ChildOrigin>();
@@ -265,11 +267,18 @@ export function isRedundantChild(child: ChildSa): boolean {
   return redundantChildren.has(child);
 }
 
+/** Are `a` and `b` an old CHILD_SA and its rekey, or two rekeys of one (a §2.8.1 collision)? */
+function rekeyRelated(sa: IkeSa, a: ChildSa, b: ChildSa): boolean {
+  const [x, y] = [originOf(sa, a).rekeyOf, originOf(sa, b).rekeyOf];
+  return x === b || y === a || (x !== undefined && x === y);
+}
+
 /**
  * `child` was just installed on `sa`: a second CHILD_SA of the same
- * configured child in this IKE_SA (not its rekey predecessor, which shares
- * its reqid) is a duplicate; the lowest-nonce one goes, deleted by the side
- * that created it.
+ * configured child in this IKE_SA (not its rekey predecessor or a colliding
+ * rekey, which child-rekey.ts settles) is a duplicate; the lowest-nonce one
+ * goes, deleted by the side that created it. The reqid tells nothing here:
+ * two CHILD_SAs created at once may both take a trap policy's reqid.
  */
 export function resolveDuplicateChild(ctx: EngineContext, sa: IkeSa, child: ChildSa): void {
   const mine = originOf(sa, child);
@@ -277,9 +286,9 @@ export function resolveDuplicateChild(ctx: EngineContext, sa: IkeSa, child: Chil
     (c) =>
       c !== child &&
       c.config.name === child.config.name &&
-      c.reqid !== child.reqid &&
       (c.state === 'installed' || c.state === 'rekeying') &&
-      !redundantChildren.has(c),
+      !redundantChildren.has(c) &&
+      !rekeyRelated(sa, child, c),
   );
   if (!other) return;
   const theirs = originOf(sa, other);

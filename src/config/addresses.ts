@@ -2,72 +2,22 @@
  * IPv4/IPv6 addresses, CIDR subnets and ranges, and the address specs of
  * `local_addrs` / `remote_addrs`. IPv6 is printed in RFC 5952 canonical form.
  */
-import { isIPv4, isIPv6 } from 'node:net';
+import { formatIp, parseIp } from '../wire/ip-address.js';
 import type { AddressSpec, IpAddress, IpFamily } from './types.js';
 
 export function parseIpAddress(text: string): IpAddress | undefined {
-  if (isIPv4(text)) return { family: 4, text: bytesToIp(ipv4Bytes(text)).text };
-  if (isIPv6(text) && !text.includes('%')) return bytesToIp(ipv6Bytes(text));
-  return undefined;
-}
-
-function ipv4Bytes(text: string): Uint8Array {
-  return Uint8Array.from(text.split('.').map(Number));
-}
-
-function ipv6Bytes(text: string): Uint8Array {
-  let body = text;
-  const tail: number[] = [];
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(body);
-  if (v4) {
-    tail.push(...ipv4Bytes(v4[1]!));
-    body = body.slice(0, -v4[1]!.length);
-    if (body.endsWith(':') && !body.endsWith('::')) body = body.slice(0, -1);
-  }
-  const [head = '', rest] = body.split('::');
-  const groups = (s: string) => (s ? s.split(':').map((g) => Number.parseInt(g, 16)) : []);
-  const left = groups(head);
-  const right = rest === undefined ? [] : groups(rest);
-  const missing = 8 - tail.length / 2 - left.length - right.length;
-  const words = [...left, ...new Array<number>(missing).fill(0), ...right];
-  const out = new Uint8Array(16);
-  words.forEach((w, i) => {
-    out[2 * i] = w >> 8;
-    out[2 * i + 1] = w & 0xff;
-  });
-  out.set(tail, 16 - tail.length);
-  return out;
+  const ip = parseIp(text);
+  return ip && { family: ip.family, text: formatIp(ip.bytes) };
 }
 
 export function ipToBytes(ip: IpAddress): Uint8Array {
-  return ip.family === 4 ? ipv4Bytes(ip.text) : ipv6Bytes(ip.text);
+  const parsed = parseIp(ip.text);
+  if (!parsed) throw new TypeError(`not an IP address: ${JSON.stringify(ip.text)}`);
+  return parsed.bytes;
 }
 
 export function bytesToIp(bytes: Uint8Array): IpAddress {
-  if (bytes.length === 4) return { family: 4, text: [...bytes].join('.') };
-  const words = Array.from({ length: 8 }, (_, i) => (bytes[2 * i]! << 8) | bytes[2 * i + 1]!);
-  // RFC 5952 §4.2: compress the longest run (>= 2) of zero words, the first on a tie.
-  let bestStart = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (words[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && words[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = (ws: number[]) => ws.map((w) => w.toString(16)).join(':');
-  const text =
-    bestStart < 0
-      ? hex(words)
-      : `${hex(words.slice(0, bestStart))}::${hex(words.slice(bestStart + bestLen))}`;
-  return { family: 6, text };
+  return { family: bytes.length === 4 ? 4 : 6, text: formatIp(bytes) };
 }
 
 export function ipToBigInt(ip: IpAddress): bigint {

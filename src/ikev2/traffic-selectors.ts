@@ -7,7 +7,9 @@
  * prefix-based, so ranges are split into prefixes for installation.
  */
 
-export type IpFamily = 4 | 6;
+import { formatIp, type IpFamily, parseIp } from '../wire/ip-address.js';
+
+export type { IpFamily };
 
 export interface TrafficSelector {
   readonly family: IpFamily;
@@ -38,80 +40,13 @@ function fromBig(v: bigint, len: number): Uint8Array {
 
 const addrLen = (f: IpFamily): number => (f === 4 ? 4 : 16);
 
-/** Parses an IPv4 or IPv6 address in text form into octets; `null` if invalid. */
+/** An address's family and octets, or null when the text is none (src/wire/ip-address.ts). */
 export function parseAddress(text: string): { family: IpFamily; bytes: Uint8Array } | null {
-  if (text.includes(':')) {
-    const bytes = parseIpv6(text);
-    return bytes ? { family: 6, bytes } : null;
-  }
-  const parts = text.split('.');
-  if (parts.length !== 4) return null;
-  const bytes = new Uint8Array(4);
-  for (let i = 0; i < 4; i++) {
-    const p = parts[i]!;
-    if (!/^\d{1,3}$/.test(p) || Number(p) > 255) return null;
-    bytes[i] = Number(p);
-  }
-  return { family: 4, bytes };
+  return parseIp(text) ?? null;
 }
 
-function parseIpv6(text: string): Uint8Array | null {
-  let head = text;
-  let v4Tail: Uint8Array | null = null;
-  const lastColon = text.lastIndexOf(':');
-  if (text.slice(lastColon + 1).includes('.')) {
-    const v4 = parseAddress(text.slice(lastColon + 1));
-    if (!v4 || v4.family !== 4) return null;
-    v4Tail = v4.bytes;
-    head = `${text.slice(0, lastColon + 1)}0:0`;
-  }
-  const halves = head.split('::');
-  if (halves.length > 2) return null;
-  const groups = (s: string) => (s === '' ? [] : s.split(':'));
-  const left = groups(halves[0]!);
-  const right = halves.length === 2 ? groups(halves[1]!) : [];
-  const fill = 8 - left.length - right.length;
-  if ((halves.length === 1 && fill !== 0) || fill < 0) return null;
-  const all = [...left, ...Array<string>(halves.length === 2 ? fill : 0).fill('0'), ...right];
-  const out = new Uint8Array(16);
-  for (let i = 0; i < 8; i++) {
-    const g = all[i]!;
-    if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return null;
-    const v = Number.parseInt(g, 16);
-    out[i * 2] = v >> 8;
-    out[i * 2 + 1] = v & 0xff;
-  }
-  if (v4Tail) out.set(v4Tail, 12);
-  return out;
-}
-
-/** Formats octets as an IPv4 dotted quad or a compressed IPv6 address. */
-export function formatAddress(bytes: Uint8Array): string {
-  if (bytes.length === 4) return Array.from(bytes).join('.');
-  const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push((bytes[i]! << 8) | bytes[i + 1]!);
-  // Compress the longest run of zero groups (RFC 5952 §4.2).
-  let bestStart = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  const left = hex.slice(0, bestStart).join(':');
-  const right = hex.slice(bestStart + bestLen).join(':');
-  return `${left}::${right}`;
-}
+/** Formats octets as an IPv4 dotted quad or RFC 5952 IPv6 text. */
+export const formatAddress = formatIp;
 
 /** A selector covering a whole prefix (`10.1.0.0/16`), any protocol and port. */
 export function selectorFromCidr(cidr: string, protocol = 0, ports?: [number, number]) {

@@ -10,6 +10,7 @@ import { strongswanPskNet2net } from './strongswan-psk-net2net.js';
 import { STYX_CERT_SCENARIOS } from './styx-strongswan-certs.js';
 import { STYX_EAP_SCENARIOS } from './styx-strongswan-eap.js';
 import { STYX_FEATURE_SCENARIOS } from './styx-strongswan-features.js';
+import { STYX_INIT_TYPE_SCENARIOS } from './styx-strongswan-init-types.js';
 import { STYX_LIFECYCLE_SCENARIOS } from './styx-strongswan-lifecycle.js';
 import { natMappingChange } from './styx-strongswan-nat-mapping.js';
 import { STYX_NEGATIVE_SCENARIOS } from './styx-strongswan-negative.js';
@@ -28,6 +29,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...STYX_FEATURE_SCENARIOS,
   ...STYX_NEGATIVE_SCENARIOS,
   ...STYX_LIFECYCLE_SCENARIOS,
+  ...STYX_INIT_TYPE_SCENARIOS,
   ...STYX_REKEY_SOAK_SCENARIOS,
   natMappingChange,
   ...STYX_CERT_SCENARIOS,

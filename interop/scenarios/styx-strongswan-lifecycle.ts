@@ -28,7 +28,7 @@ export function conn(extra: ConnSpec['extra'] = {}): ConnSpec {
 /** Styx: CHILD_SA rekey every ~6 s (hard life 20 s). */
 const STYX_FAST_REKEY: SideExtra = { child: ['rekey_time: 6s', 'life_time: 20s', 'rand_time: 1s'] };
 /** strongSwan: CHILD_SA rekey every ~6 s. */
-const CHARON_FAST_REKEY: SideExtra = {
+export const CHARON_FAST_REKEY: SideExtra = {
   child: ['rekey_time = 6s', 'life_time = 20s', 'rand_time = 1s'],
 };
 
@@ -72,7 +72,7 @@ export const styxLog = (ns: Gateway, expect: TextExpectation, timeoutMs = 30_000
 });
 
 /** strongSwan holds exactly one IKE_SA and one CHILD_SA for the tunnel. */
-const charonHoldsOne = (ns: Gateway): Step => ({
+export const charonHoldsOne = (ns: Gateway): Step => ({
   do: 'swanctl',
   ns,
   args: ['--list-sas'],

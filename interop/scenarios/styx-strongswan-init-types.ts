@@ -1,8 +1,9 @@
-// The manual's Init Type and Rekey settings against strongSwan: start+trap
-// (connect now and keep trap policies, so when the tunnel drops no packet
-// leaves unencrypted and traffic brings it back) and Rekey off (only the peer
-// rekeys, and the tunnel lives on through the peer's rekeys).
-import type { Scenario } from '../runner/scenario.js';
+// The manual's Init Type, DPD Action, Close Action and Rekey settings against
+// strongSwan, beyond its two recommended combinations (lifecycle scenarios):
+// start+trap (connect now and keep trap policies, so when the tunnel drops no
+// packet leaves unencrypted and traffic brings it back), DPD Action On Demand,
+// Close Action Connect, and Rekey off (only the peer rekeys).
+import type { Scenario, Step } from '../runner/scenario.js';
 import { ADDR } from '../runner/topologies.js';
 import { charonDaemon, styxctl, styxDaemon } from './styx-pair.js';
 import {
@@ -85,4 +86,84 @@ const rekeyOff: Scenario = {
   timeoutMs: 240_000,
 };
 
-export const STYX_INIT_TYPE_SCENARIOS: readonly Scenario[] = [startTrap, rekeyOff];
+function linkToSun(up: boolean): Step {
+  return { do: 'exec', ns: 'wan', argv: ['ip', 'link', 'set', 'sun', up ? 'up' : 'down'] };
+}
+
+/**
+ * DPD Action On Demand (trap): sun is cut off, Styx declares it dead and puts
+ * the trap policies back instead of reconnecting; once sun is back, alice's
+ * ping starts a new tunnel (INITIAL_CONTACT clears strongSwan's stale one).
+ */
+const dpdTrap: Scenario = {
+  name: 'styx-initiator-dpd-trap',
+  summary:
+    "DPD Action On Demand: sun is cut off, Styx finds it dead and installs trap policies (no reconnect attempts); with sun back, alice's ping brings the tunnel up again",
+  topology: 'net2net',
+  daemons: [
+    charonDaemon('sun', [conn()]),
+    styxDaemon('moon', [
+      conn({
+        moon: {
+          startAction: 'start',
+          conn: ['dpd: { delay: 2s, timeout: 6s, action: trap }', 'close_action: none'],
+        },
+      }),
+    ]),
+  ],
+  captures: [{ name: 'wan', ns: 'wan', dev: 'br0' }],
+  steps: [
+    styxLog('moon', { match: [/CHILD_SA net\{\d+\} established/] }),
+    { do: 'ping', from: 'alice', to: ADDR.bob.v4, count: 2, expect: 'reply' },
+    linkToSun(false),
+    styxLog('moon', { match: [/peer did not answer the liveness check: dead/] }, 12_000),
+    styxLog('moon', { match: [/trap policies installed/] }),
+    linkToSun(true),
+    { do: 'sleep', ms: 3000 },
+    // Nothing reconnected on its own: one IKE_SA so far.
+    styxLog('moon', { count: [{ pattern: /IKE_SA established/, min: 1, max: 1 }] }),
+    {
+      do: 'exec',
+      ns: 'alice',
+      argv: ['ping', '-c', '8', '-i', '0.5', '-W', '2', ADDR.bob.v4],
+      expect: { match: [/ [1-8] received/] },
+    },
+    styxLog('moon', { match: [/ACQUIRE for/], count: [{ pattern: /IKE_SA established/, min: 2 }] }),
+    { do: 'sleep', ms: 1500 },
+    charonHoldsOne('sun'),
+    { do: 'capture', name: 'wan', expect: { noMatch: [/ICMP echo request/] } },
+    styxctl('moon', ['down', 'gw']),
+  ],
+  timeoutMs: 120_000,
+};
+
+/** Close Action Connect: when strongSwan deletes the tunnel, Styx connects again at once. */
+const closeStart: Scenario = {
+  name: 'styx-initiator-close-start',
+  summary:
+    'Close Action Connect: strongSwan deletes the IKE_SA, Styx reconnects at once without traffic; strongSwan ends with one IKE_SA',
+  topology: 'net2net',
+  daemons: [
+    charonDaemon('sun', [conn()]),
+    styxDaemon('moon', [conn({ moon: { conn: ['close_action: start', 'dpd: { delay: 0s }'] } })]),
+  ],
+  steps: [
+    styxctl('moon', ['up', 'gw'], { match: [/established/] }),
+    { do: 'swanctl', ns: 'sun', args: ['--terminate', '--ike', 'gw', '--timeout', '20'] },
+    styxLog('moon', {
+      match: [/IKE_SA closed: deleted by peer/],
+      count: [{ pattern: /CHILD_SA net\{\d+\} established/, min: 2 }],
+    }),
+    { do: 'ping', from: 'alice', to: ADDR.bob.v4, count: 3, expect: 'reply' },
+    charonHoldsOne('sun'),
+    styxctl('moon', ['down', 'gw']),
+  ],
+  timeoutMs: 90_000,
+};
+
+export const STYX_INIT_TYPE_SCENARIOS: readonly Scenario[] = [
+  startTrap,
+  rekeyOff,
+  dpdTrap,
+  closeStart,
+];

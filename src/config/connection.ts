@@ -237,6 +237,12 @@ export function readConnection(
   // strongSwan: over_time defaults to 10% of the longer of rekey and reauth time; rand_time to over_time.
   const rekeyTimeMs = duration('rekey_time') ?? CONNECTION_DEFAULTS.ikeRekeyTimeMs;
   const reauthTimeMs = duration('reauth_time') ?? 0;
+  if (reauthTimeMs > 0)
+    reader.warn(
+      f.node('reauth_time'),
+      f.pathOf('reauth_time'),
+      'reauthentication is not implemented yet: the IKE_SA is rekeyed (rekey_time), never reauthenticated',
+    );
   const overTimeMs = duration('over_time') ?? Math.round(Math.max(rekeyTimeMs, reauthTimeMs) * 0.1);
   const psk = f.get('psk', (n, p) => readSecret(reader, secrets, n, p));
   const xfrmInterface = f.get('xfrm_interface', (n, p) => readXfrmInterface(reader, n, p));

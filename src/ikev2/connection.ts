@@ -143,6 +143,11 @@ export interface IkeConnection {
   readonly fragmentSize: number;
   /** Seconds until the IKE_SA is rekeyed; 0 = never by us. */
   readonly rekeySeconds: number;
+  /**
+   * strongSwan's over_time: an IKE_SA not replaced by rekeySeconds + this is
+   * deleted (its hard lifetime); absent or 0 = no hard lifetime.
+   */
+  readonly overTimeSeconds?: number;
   /** Seconds between liveness checks; 0 = off. */
   readonly dpdDelaySeconds: number;
   /** Seconds a liveness check may go unanswered before the peer is dead (default 30). */

@@ -17,6 +17,7 @@ import { ExchangeType, type IkePayload, NotifyType, nameOf } from '../wire/ikev2
 import { armChildRekey, holdsLowestNonce } from './child-rekey.js';
 import type { EngineContext } from './context.js';
 import { isRedundantIkeSa } from './duplicates.js';
+import { scheduleIkeHardLifetime } from './ike-lifetime.js';
 import { IkeSa } from './ike-sa.js';
 import { chosenAsProposal } from './ike-sa-init.js';
 import { deleteIkeSa } from './informational.js';
@@ -75,6 +76,7 @@ export function wasSuperseded(sa: IkeSa): boolean {
 
 /** Arms the IKE_SA rekey timer (rekey time minus random jitter). */
 export function scheduleIkeRekey(ctx: EngineContext, sa: IkeSa): void {
+  scheduleIkeHardLifetime(ctx, sa);
   const conn = sa.conn;
   if (!conn?.rekeySeconds || conn.rekey === false) return;
   const jitter = Math.min(conn.rekeyJitterSeconds ?? 0, conn.rekeySeconds - 1);

@@ -178,6 +178,7 @@ export function engineConnection(
     fragmentation: c.fragmentation !== 'no',
     fragmentSize: 1280,
     rekeySeconds: Math.round(c.rekeyTimeMs / 1000),
+    overTimeSeconds: Math.round(c.overTimeMs / 1000),
     dpdDelaySeconds: Math.round(c.dpd.delayMs / 1000),
     dpdTimeoutSeconds: Math.round(c.dpd.timeoutMs / 1000),
     dpdAction: c.dpd.action,

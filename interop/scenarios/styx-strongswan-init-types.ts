@@ -161,9 +161,44 @@ const closeStart: Scenario = {
   timeoutMs: 90_000,
 };
 
+/**
+ * The IKE_SA's hard lifetime: Styx does not rekey (`rekey: no`), strongSwan
+ * never rekeys the IKE_SA either, so at rekey_time + over_time (8 s + 4 s)
+ * Styx deletes it and strongSwan is left with nothing.
+ */
+const ikeHardLifetime: Scenario = {
+  name: 'styx-initiator-ike-hard-lifetime',
+  summary:
+    'IKE_SA hard lifetime: nobody rekeys the IKE_SA, so Styx deletes it at rekey_time + over_time (12 s) and strongSwan removes its side',
+  topology: 'net2net',
+  daemons: [
+    charonDaemon('sun', [conn({ sun: { conn: ['rekey_time = 0s'] } })]),
+    styxDaemon('moon', [
+      conn({
+        moon: { conn: ['rekey: no', 'rekey_time: 8s', 'over_time: 4s', 'dpd: { delay: 0s }'] },
+      }),
+    ]),
+  ],
+  steps: [
+    styxctl('moon', ['up', 'gw'], { match: [/established/] }),
+    { do: 'ping', from: 'alice', to: ADDR.bob.v4, count: 2, expect: 'reply' },
+    styxLog('moon', { match: [/IKE_SA hard lifetime reached \(8 s \+ 4 s\), deleting/] }, 20_000),
+    styxLog('moon', { match: [/IKE_SA closed: hard lifetime reached/] }),
+    {
+      do: 'swanctl',
+      ns: 'sun',
+      args: ['--list-sas'],
+      expect: { noMatch: [/gw: #\d+, ESTABLISHED/] },
+    },
+    { do: 'xfrm', ns: 'moon', show: 'state', expect: { noMatch: [/proto esp/] } },
+  ],
+  timeoutMs: 90_000,
+};
+
 export const STYX_INIT_TYPE_SCENARIOS: readonly Scenario[] = [
   startTrap,
   rekeyOff,
   dpdTrap,
   closeStart,
+  ikeHardLifetime,
 ];

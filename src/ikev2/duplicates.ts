@@ -68,6 +68,9 @@ interface IkeDuplicate {
   deleting: boolean;
 }
 
+/** IKE_SAs redundant when they became established: they got no further CHILD_SAs. */
+const childrenSkipped = new WeakSet<IkeSa>();
+
 /** Resolutions by redundant IKE_SA, and the ones each survivor takes part in. */
 const byRedundant = new WeakMap<IkeSa, IkeDuplicate>();
 const bySurvivor = new WeakMap<IkeSa, Set<IkeDuplicate>>();
@@ -143,6 +146,7 @@ export function resolveDuplicateIkeSa(ctx: EngineContext, sa: IkeSa): boolean {
     probe(ctx, redundant, d);
     ctx.schedule(redundant, PEER_DELETE_WAIT_MS, async () => takeOverDelete(ctx, d));
   }
+  if (redundant === sa) childrenSkipped.add(sa);
   return redundant === sa;
 }
 
@@ -199,8 +203,9 @@ function tryDelete(ctx: EngineContext, d: IkeDuplicate): void {
   if (missing.length > 0 && !d.waited) {
     // A young survivor gets its CHILD_SAs from its initiator right after
     // IKE_AUTH; an older one lost them (expiry, a refused rekey): we make them.
+    // (One that was redundant itself when it came up got none: nobody makes them.)
     const young = ctx.ports.clock.now() - survivor.establishedAt < SURVIVOR_CHILDREN_WAIT_MS;
-    if (young || d.completing) return;
+    if ((young && !childrenSkipped.has(survivor)) || d.completing) return;
     d.completing = true;
     for (const c of missing) startCreateChild(ctx, survivor, c.config);
     return;

@@ -71,6 +71,14 @@ export interface EngineContext {
    * (so the SA replaces the kernel's acquire state), else a new one.
    */
   reqidFor(sa: IkeSa, cfg: ChildConnection): number;
+  /**
+   * `sa` (responder) authenticated with INITIAL_CONTACT (RFC 7296 §2.4): closes
+   * the other IKE_SAs with that peer identity on its connection that were
+   * established before `sa`'s IKE_SA_INIT was answered. The peer chose the
+   * notify then; one established since (both sides initiating, an IKE_AUTH
+   * retransmitted for long) the peer may hold, and it stays.
+   */
+  closeForInitialContact(sa: IkeSa): Promise<void>;
   /** Established IKE_SAs of a connection (for INITIAL_CONTACT and status). */
   sasOf(conn: IkeConnection): IkeSa[];
   /** Called when an IKE_SA becomes established (manager hooks, timers). */

@@ -41,6 +41,7 @@ import {
   sendResponse,
   transmitRequest,
 } from './exchange-io.js';
+import { identityMatches } from './identities.js';
 import { processAuthRequest, startIkeAuth } from './ike-auth.js';
 import { scheduleIkeRekey, wasSuperseded } from './ike-rekey.js';
 import { type IkeSa, spiHex } from './ike-sa.js';
@@ -112,6 +113,8 @@ export class Ikev2Engine implements EngineContext {
   private connections: IkeConnection[] = [];
   /** IKE_SAs by our SPI. */
   private readonly sas = new Map<string, IkeSa>();
+  /** When each responder IKE_SA's IKE_SA_INIT was answered (INITIAL_CONTACT's reference). */
+  private readonly initAnsweredAt = new WeakMap<IkeSa, number>();
   /** Responder half-open SAs by initiator SPI and peer, to spot retransmitted IKE_SA_INITs. */
   private readonly halfOpen = new Map<string, IkeSa>();
   private readonly requestQueues = new Map<IkeSa, QueuedRequest[]>();
@@ -456,6 +459,19 @@ export class Ikev2Engine implements EngineContext {
     return this.allocateReqid();
   }
 
+  async closeForInitialContact(sa: IkeSa): Promise<void> {
+    const conn = sa.conn;
+    const peerId = sa.peerId;
+    if (!conn || !peerId) return;
+    const since = this.initAnsweredAt.get(sa) ?? this.ports.clock.now();
+    for (const old of this.sasOf(conn)) {
+      if (old === sa || !old.peerId || !identityMatches(old.peerId, peerId)) continue;
+      // Established after the peer chose INITIAL_CONTACT: not stale (see context.ts).
+      if (old.state === 'established' && old.establishedAt > since) continue;
+      await this.closeSa(old, 'peer sent INITIAL_CONTACT');
+    }
+  }
+
   sasOf(conn: IkeConnection): IkeSa[] {
     return this.listSas().filter((sa) => sa.conn?.name === conn.name);
   }
@@ -611,6 +627,7 @@ export class Ikev2Engine implements EngineContext {
     }
     this.sas.set(spiHex(out.sa.ourSpi), out.sa);
     this.halfOpen.set(key, out.sa);
+    this.initAnsweredAt.set(out.sa, this.ports.clock.now());
     this.ports.logger.log(
       'info',
       out.sa.label,

@@ -59,6 +59,31 @@ describe('lifecycle races', () => {
     await nothingLeft(pair);
   });
 
+  it('INITIAL_CONTACT closes only IKE_SAs established before its IKE_SA_INIT was answered', async () => {
+    const pair = lifecyclePair({ seed: 'race-ic' });
+    await pair.a.engine.initiate('a');
+    await pair.run(() => up(pair));
+    await pair.run(() => false, 10_000);
+    // A second IKE_SA from a: its IKE_SA_INIT is answered at 10 s.
+    await pair.a.engine.initiate('a');
+    await pair.run(
+      () =>
+        pair.b.engine.listSas().every((s) => s.state === 'established') &&
+        pair.b.engine.listSas().length === 2,
+    );
+    const [first, second] = [...pair.b.engine.listSas()].sort((x, y) => x.uniqueId - y.uniqueId);
+    // Had the first come up after 10 s (both sides initiating, an IKE_AUTH
+    // retransmitted for long), the peer may hold it: it stays.
+    first!.establishedAt = pair.clock.now() + 1;
+    await pair.b.engine.closeForInitialContact(second!);
+    expect(first!.state).toBe('established');
+    // Established before: stale after the peer's restart, it goes.
+    first!.establishedAt = 50;
+    await pair.b.engine.closeForInitialContact(second!);
+    expect(first!.state).toBe('closed');
+    expect(first!.closeReason).toBe('peer sent INITIAL_CONTACT');
+  });
+
   it('a CHILD_SA delete the peer never answers ends the IKE_SA (RFC 7296 §2.4)', async () => {
     const pair = lifecyclePair({
       seed: 'race-delete',

@@ -292,15 +292,9 @@ async function roundDone(
 /** Every round passed: stale SAs go (INITIAL_CONTACT), the IKE_SA is up, the CHILD_SA answered. */
 async function establish(ctx: EngineContext, sa: IkeSa, st: Progress): Promise<IkePayload[]> {
   const { conn, firstRequest: first } = st;
-  const peerId = sa.peerId!;
-  if (findNotify(first, NotifyType.INITIAL_CONTACT)) {
-    // RFC 7296 §2.4: the peer restarted; our older SAs with it are stale.
-    for (const old of ctx.sasOf(conn)) {
-      if (old !== sa && old.peerId && identityMatches(old.peerId, peerId)) {
-        await ctx.closeSa(old, 'peer sent INITIAL_CONTACT');
-      }
-    }
-  }
+  // RFC 7296 §2.4: the peer restarted; our older SAs with it are stale (only
+  // those established before this IKE_SA's IKE_SA_INIT was answered).
+  if (findNotify(first, NotifyType.INITIAL_CONTACT)) await ctx.closeForInitialContact(sa);
   ctx.onEstablished(sa);
   if (!findPayload(first, 'SA')) return [];
   const answer = await answerChildOffer(ctx, sa, conn, [...first], { ignoreKe: true });

@@ -64,6 +64,7 @@ import { followPeerPort, startNatKeepalive } from './nat-keepalive.js';
 import { TrapTable } from './on-demand.js';
 import { notify } from './payloads.js';
 import type { Datagram, Endpoint, EnginePorts } from './ports.js';
+import { type QueuedRequest, RequestQueues } from './request-queue.js';
 import { STRONGSWAN_RETRANSMIT } from './retransmit.js';
 import { parseAddress } from './traffic-selectors.js';
 
@@ -90,15 +91,6 @@ export interface EngineCounters {
   initRefused: number;
 }
 
-interface QueuedRequest {
-  readonly exchangeType: number;
-  readonly build: () => Promise<IkePayload[]> | IkePayload[];
-  readonly onResponse: ResponseHandler;
-  readonly onGiveUp?: () => Promise<void>;
-  readonly tag?: string;
-  readonly retarget?: (to: IkeSa) => void;
-}
-
 export class Ikev2Engine implements EngineContext {
   readonly options: EngineOptions;
   readonly counters: EngineCounters = {
@@ -117,10 +109,7 @@ export class Ikev2Engine implements EngineContext {
   private readonly initAnsweredAt = new WeakMap<IkeSa, number>();
   /** Responder half-open SAs by initiator SPI and peer, to spot retransmitted IKE_SA_INITs. */
   private readonly halfOpen = new Map<string, IkeSa>();
-  private readonly requestQueues = new Map<IkeSa, QueuedRequest[]>();
-  private readonly responseHandlers = new Map<IkeSa, QueuedRequest>();
-  /** SAs whose next request is being built (its build step may await the kernel). */
-  private readonly building = new Set<IkeSa>();
+  private readonly requests = new RequestQueues(this, (fn) => this.serial(fn));
   /** Callers of terminate waiting for an IKE_SA whose delete is in flight. */
   private readonly closeWaiters = new Map<IkeSa, (() => void)[]>();
   private readonly cookies: CookieJar;
@@ -290,8 +279,7 @@ export class Ikev2Engine implements EngineContext {
     tag?: string,
     retarget?: (to: IkeSa) => void,
   ): void {
-    const q = this.requestQueues.get(sa) ?? [];
-    q.push({
+    this.requests.add(sa, {
       exchangeType,
       build,
       onResponse,
@@ -299,64 +287,14 @@ export class Ikev2Engine implements EngineContext {
       ...(tag ? { tag } : {}),
       ...(retarget ? { retarget } : {}),
     });
-    this.requestQueues.set(sa, q);
-    if (!sa.outstanding) void this.pumpRequests(sa);
   }
 
   dropQueued(sa: IkeSa, tag: string): void {
-    const q = this.requestQueues.get(sa);
-    if (q)
-      this.requestQueues.set(
-        sa,
-        q.filter((r) => r.tag !== tag),
-      );
+    this.requests.drop(sa, tag);
   }
 
   moveQueued(from: IkeSa, to: IkeSa): void {
-    const q = this.requestQueues.get(from);
-    if (!q) return;
-    const moving = q.filter((r) => r.retarget);
-    this.requestQueues.set(
-      from,
-      q.filter((r) => !r.retarget),
-    );
-    for (const r of moving) r.retarget!(to);
-  }
-
-  private async pumpRequests(sa: IkeSa): Promise<void> {
-    // One request at a time (RFC 7296 §2.3, window 1): a request being built
-    // counts as outstanding, or a second pump would reuse its message ID.
-    if (sa.outstanding || this.building.has(sa) || sa.state === 'closed') return;
-    const next = this.requestQueues.get(sa)?.shift();
-    if (!next) return;
-    let payloads: IkePayload[];
-    this.building.add(sa);
-    try {
-      payloads = await next.build();
-    } catch (e) {
-      await this.closeSa(sa, `cannot build request: ${(e as Error).message}`);
-      return;
-    } finally {
-      this.building.delete(sa);
-    }
-    // The SA may have been closed while the request was being built.
-    if (isClosed(sa)) return;
-    const packets = sealPayloads(this, sa, next.exchangeType, sa.nextRequestId, false, payloads);
-    this.responseHandlers.set(sa, next);
-    transmitRequest(this, sa, next.exchangeType, packets, () => {
-      void this.serial(async () => {
-        this.ports.logger.log(
-          'warn',
-          sa.label,
-          `request ${sa.outstanding?.messageId} not answered, giving up`,
-        );
-        sa.outstanding = undefined;
-        if (next.onGiveUp) await next.onGiveUp();
-        else await this.closeSa(sa, 'peer did not answer (retransmission limit reached)');
-        // Whatever was queued behind the abandoned request goes out now.
-        void this.pumpRequests(sa);
-      });
-    });
+    this.requests.move(from, to);
   }
 
   async closeSa(sa: IkeSa, reason: string): Promise<void> {
@@ -377,8 +315,7 @@ export class Ikev2Engine implements EngineContext {
     await releasePendingOffers(this, sa);
     this.sas.delete(spiHex(sa.ourSpi));
     this.halfOpen.delete(this.halfOpenKey(sa.spiI, sa.remote));
-    this.requestQueues.delete(sa);
-    this.responseHandlers.delete(sa);
+    this.requests.forget(sa);
     sa.wipe();
     this.ports.logger.log('info', sa.label, `IKE_SA closed: ${reason}`);
     if (sa.conn) await this.traps.restore(sa.conn.name);
@@ -705,8 +642,7 @@ export class Ikev2Engine implements EngineContext {
     sa.outstanding = undefined;
     sa.nextRequestId = out.messageId + 1;
     noteHeard(this, sa);
-    const handler = this.responseHandlers.get(sa);
-    this.responseHandlers.delete(sa);
+    const handler = this.requests.takeAnswered(sa);
     const portBefore = sa.remote.port;
     this.followNatMapping(sa, d);
     if (sa.remote.port !== portBefore) await followPeerPort(this, sa, sa.remote);
@@ -716,7 +652,7 @@ export class Ikev2Engine implements EngineContext {
       await this.closeSa(sa, `failed to process response: ${(e as Error).message}`);
       return;
     }
-    void this.pumpRequests(sa);
+    void this.requests.pump(sa);
   }
 
   private async handleRequest(sa: IkeSa, msg: IkeMessage, d: Datagram): Promise<void> {
@@ -893,8 +829,6 @@ function addressInRange(spec: string, addr: string): boolean {
   }
   return false;
 }
-
-const isClosed = (sa: IkeSa): boolean => sa.state === 'closed';
 
 /** Cryptographic randomness for production use. */
 export const systemRandom = (n: number): Uint8Array => new Uint8Array(randomBytes(n));

@@ -3,13 +3,14 @@
 // start+trap (connect now and keep trap policies, so when the tunnel drops no
 // packet leaves unencrypted and traffic brings it back), DPD Action On Demand,
 // Close Action Connect, and Rekey off (only the peer rekeys).
-import type { Scenario, Step } from '../runner/scenario.js';
+import type { Scenario } from '../runner/scenario.js';
 import { ADDR } from '../runner/topologies.js';
 import { charonDaemon, styxctl, styxDaemon } from './styx-pair.js';
 import {
   CHARON_FAST_REKEY,
   charonHoldsOne,
   conn,
+  linkToSun,
   oneChildBetweenRekeys,
   pingWithoutLoss,
   styxLog,
@@ -85,10 +86,6 @@ const rekeyOff: Scenario = {
   ],
   timeoutMs: 240_000,
 };
-
-function linkToSun(up: boolean): Step {
-  return { do: 'exec', ns: 'wan', argv: ['ip', 'link', 'set', 'sun', up ? 'up' : 'down'] };
-}
 
 /**
  * DPD Action On Demand (trap): sun is cut off, Styx declares it dead and puts

@@ -120,7 +120,8 @@ export function oneChildBetweenRekeys(styxNs: Gateway, charonNs: Gateway): Step 
 
 const settle: Step = { do: 'sleep', ms: 1500 };
 
-function linkToSun(up: boolean): Step {
+/** Cuts sun off the WAN (or connects it again). */
+export function linkToSun(up: boolean): Step {
   return { do: 'exec', ns: 'wan', argv: ['ip', 'link', 'set', 'sun', up ? 'up' : 'down'] };
 }
 

@@ -3,7 +3,7 @@
 // start+trap (connect now and keep trap policies, so when the tunnel drops no
 // packet leaves unencrypted and traffic brings it back), DPD Action On Demand,
 // Close Action Connect, and Rekey off (only the peer rekeys).
-import type { Scenario } from '../runner/scenario.js';
+import type { Scenario, Step } from '../runner/scenario.js';
 import { ADDR } from '../runner/topologies.js';
 import { charonDaemon, styxctl, styxDaemon } from './styx-pair.js';
 import {
@@ -192,7 +192,57 @@ const ikeHardLifetime: Scenario = {
   timeoutMs: 90_000,
 };
 
+/**
+ * Both sides start the connection at once (Init Type start on both): two
+ * IKE_SAs come up. strongSwan knows no rule for that; Styx deletes the
+ * redundant one when it initiated it (RFC 7296 §2.8.1's nonce rule), or after
+ * 60 s when strongSwan's is redundant and strongSwan keeps it. Either way one
+ * IKE_SA and one CHILD_SA remain on each side and traffic flows.
+ */
+const bothStart: Scenario = {
+  name: 'styx-both-start',
+  summary:
+    'Styx and strongSwan both start the connection at once: the duplicate IKE_SA goes (nonce rule, or after 60 s), one IKE_SA and one CHILD_SA remain on each side, pings pass',
+  topology: 'net2net',
+  daemons: [
+    charonDaemon('sun', [conn({ sun: { startAction: 'start' } })]),
+    styxDaemon('moon', [conn({ moon: { startAction: 'start' } })]),
+  ],
+  steps: [
+    styxLog('moon', { match: [/CHILD_SA net\{\d+\} established/] }),
+    { do: 'ping', from: 'alice', to: ADDR.bob.v4, count: 2, expect: 'reply' },
+    oneIkeSaEachSide(90),
+    oneChildBetweenRekeys('moon', 'sun'),
+    { do: 'ping', from: 'alice', to: ADDR.bob.v4, count: 3, expect: 'reply' },
+    styxctl('moon', ['down', 'gw']),
+  ],
+  timeoutMs: 180_000,
+};
+
+/** Polls until Styx on moon and strongSwan on sun hold exactly one IKE_SA each. */
+function oneIkeSaEachSide(seconds: number): Step {
+  const one = { pattern: /gw: #\d+, ESTABLISHED, IKEv2/, min: 1, max: 1 };
+  return {
+    do: 'run',
+    what: `within ${seconds} s each side holds exactly one IKE_SA`,
+    async run(lab) {
+      for (let i = 0; i < seconds; i++) {
+        const ok = await Promise.all([
+          lab.step(styxctl('moon', ['status'], { count: [one] })),
+          lab.step({ do: 'swanctl', ns: 'sun', args: ['--list-sas'], expect: { count: [one] } }),
+        ])
+          .then(() => true)
+          .catch(() => false);
+        if (ok) return;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+      throw new Error(`still more than one IKE_SA after ${seconds} s`);
+    },
+  };
+}
+
 export const STYX_INIT_TYPE_SCENARIOS: readonly Scenario[] = [
+  bothStart,
   startTrap,
   rekeyOff,
   dpdTrap,

@@ -88,7 +88,7 @@ function charonClient(method: Method, twoRounds: boolean): RawAuth {
     method === 'eap-tls'
       ? ['auth = eap-tls', `certs = ${pki('moon-rsa.crt')}`, `id = ${MOON_ID}`]
       : [
-          'auth = ' + method,
+          `auth = ${method}`,
           `id = ${twoRounds ? 'dave@example.org' : MOON_ID}`,
           `eap_id = ${USER}`,
         ];
@@ -116,7 +116,7 @@ function charonServer(method: Method, twoRounds: boolean): RawAuth {
   const eap =
     method === 'eap-tls'
       ? ['auth = eap-tls', `cacerts = ${pki('root.crt')}`]
-      : ['auth = ' + method, 'eap_id = %any'];
+      : [`auth = ${method}`, 'eap_id = %any'];
   const cert = ['auth = pubkey', `id = ${MOON_ID}`, `cacerts = ${pki('root.crt')}`];
   return {
     styx: [],

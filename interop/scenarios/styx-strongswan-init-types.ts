@@ -3,7 +3,7 @@
 // start+trap (connect now and keep trap policies, so when the tunnel drops no
 // packet leaves unencrypted and traffic brings it back), DPD Action On Demand,
 // Close Action Connect, and Rekey off (only the peer rekeys).
-import type { Scenario, Step } from '../runner/scenario.js';
+import type { Scenario } from '../runner/scenario.js';
 import { ADDR } from '../runner/topologies.js';
 import { charonDaemon, styxctl, styxDaemon } from './styx-pair.js';
 import {
@@ -12,6 +12,7 @@ import {
   conn,
   linkToSun,
   oneChildBetweenRekeys,
+  oneIkeSaEachSide,
   pingWithoutLoss,
   styxLog,
 } from './styx-strongswan-lifecycle.js';
@@ -218,28 +219,6 @@ const bothStart: Scenario = {
   ],
   timeoutMs: 180_000,
 };
-
-/** Polls until Styx on moon and strongSwan on sun hold exactly one IKE_SA each. */
-function oneIkeSaEachSide(seconds: number): Step {
-  const one = { pattern: /gw: #\d+, ESTABLISHED, IKEv2/, min: 1, max: 1 };
-  return {
-    do: 'run',
-    what: `within ${seconds} s each side holds exactly one IKE_SA`,
-    async run(lab) {
-      for (let i = 0; i < seconds; i++) {
-        const ok = await Promise.all([
-          lab.step(styxctl('moon', ['status'], { count: [one] })),
-          lab.step({ do: 'swanctl', ns: 'sun', args: ['--list-sas'], expect: { count: [one] } }),
-        ])
-          .then(() => true)
-          .catch(() => false);
-        if (ok) return;
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-      }
-      throw new Error(`still more than one IKE_SA after ${seconds} s`);
-    },
-  };
-}
 
 export const STYX_INIT_TYPE_SCENARIOS: readonly Scenario[] = [
   bothStart,

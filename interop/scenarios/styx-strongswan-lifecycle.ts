@@ -120,6 +120,32 @@ export function oneChildBetweenRekeys(styxNs: Gateway, charonNs: Gateway): Step 
 
 const settle: Step = { do: 'sleep', ms: 1500 };
 
+/**
+ * Polls (every 250 ms, up to `seconds`) until Styx on moon and strongSwan on
+ * sun hold exactly one IKE_SA each: between rekey rounds, or once a duplicate
+ * went.
+ */
+export function oneIkeSaEachSide(seconds: number): Step {
+  const one = { pattern: /gw: #\d+, ESTABLISHED, IKEv2/, min: 1, max: 1 };
+  return {
+    do: 'run',
+    what: `within ${seconds} s each side holds exactly one IKE_SA`,
+    async run(lab) {
+      for (let i = 0; i < seconds * 4; i++) {
+        const ok = await Promise.all([
+          lab.step(styxctl('moon', ['status'], { count: [one] })),
+          lab.step({ do: 'swanctl', ns: 'sun', args: ['--list-sas'], expect: { count: [one] } }),
+        ])
+          .then(() => true)
+          .catch(() => false);
+        if (ok) return;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      throw new Error(`not exactly one IKE_SA on each side within ${seconds} s`);
+    },
+  };
+}
+
 /** Cuts sun off the WAN (or connects it again). */
 export function linkToSun(up: boolean): Step {
   return { do: 'exec', ns: 'wan', argv: ['ip', 'link', 'set', 'sun', up ? 'up' : 'down'] };

@@ -143,6 +143,8 @@ function readRounds(
 /** Checks settings that only make sense together (reported at the later setting). */
 function checkCombinations(f: Fields, c: Omit<ConnectionConfig, 'source'>): void {
   if (c.version === 1) {
+    // The IKEv1 engine does not exist yet: refuse at load rather than skip the connection.
+    f.error('version', 'version 1 (IKEv1) is not supported yet; only version 2 (IKEv2) runs');
     if (c.mobike) f.error('mobike', 'mobike is only allowed with version 2 (IKEv2)');
     if (c.splitConnection)
       f.error('split_connection', 'split_connection is only allowed with version 2 (IKEv2)');

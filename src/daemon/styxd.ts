@@ -13,12 +13,12 @@ import type { IkeConnection } from '../ikev2/connection.js';
 import { Ikev2Engine, systemRandom } from '../ikev2/engine.js';
 import { systemClock } from '../ikev2/ports.js';
 import { NetlinkKernel } from '../kernel/index.js';
-import { buildEngineConnections, unsupportedReason } from '../manager/engine-connection.js';
+import { buildEngineConnections } from '../manager/engine-connection.js';
 import { ikeSaStatus } from '../manager/status.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
 import { IkeSocketSet } from './network.js';
+import { packageVersion, parseStyxdArgs, STYXD_HELP } from './args.js';
 
-const USAGE = 'usage: styxd --config FILE.yaml';
 
 interface Running {
   config: StyxConfig;
@@ -30,20 +30,6 @@ interface Running {
 function labelContext(label: string) {
   const m = /^(.*)\|#(\d+)$/.exec(label);
   return m ? { connection: m[1]!, ikeSa: Number(m[2]) } : {};
-}
-
-function usable(config: StyxConfig, logger: Logger): ConnectionConfig[] {
-  return config.connections.filter((c) => {
-    const why = unsupportedReason(c);
-    if (why)
-      logger.warn('config', `connection ${c.name} is not loaded: ${why}`, { connection: c.name });
-    return !why;
-  });
-}
-
-/** `usable` before the logger exists: the warnings follow once it does. */
-function usableQuietly(config: StyxConfig): ConnectionConfig[] {
-  return config.connections.filter((c) => !unsupportedReason(c));
 }
 
 function controlHandler(run: Running, configPath: string): ControlHandler {
@@ -89,7 +75,7 @@ function controlHandler(run: Running, configPath: string): ControlHandler {
       let conns: IkeConnection[];
       try {
         conns = await buildEngineConnections(
-          usable(result.config, logger),
+          result.config.connections,
           new Date(),
           result.config.eapUsers,
         );
@@ -134,12 +120,20 @@ function waitFor(cond: () => boolean, timeoutMs: number): Promise<boolean> {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  const i = argv.indexOf('--config');
-  const configPath = i >= 0 ? argv[i + 1] : undefined;
-  if (!configPath) {
-    process.stderr.write(`${USAGE}\n`);
+  const args = parseStyxdArgs(argv);
+  if (args.kind === 'help') {
+    process.stdout.write(STYXD_HELP);
+    return 0;
+  }
+  if (args.kind === 'version') {
+    process.stdout.write(`styxd ${packageVersion()}\n`);
+    return 0;
+  }
+  if (args.kind === 'error') {
+    process.stderr.write(`styxd: ${args.message}\n${STYXD_HELP.split('\n\n')[0]}\n`);
     return 2;
   }
+  const configPath = args.configPath;
   const loaded = await loadConfigFile(configPath);
   if (!loaded.ok) {
     for (const e of loaded.errors) process.stderr.write(`${formatConfigError(e)}\n`);
@@ -150,10 +144,15 @@ export async function main(argv: readonly string[]): Promise<number> {
   let conns: IkeConnection[];
   try {
     // Certificates and keys are read once here; a bad file stops the start with its name.
-    conns = await buildEngineConnections(usableQuietly(config), new Date(), config.eapUsers);
+    conns = await buildEngineConnections(config.connections, new Date(), config.eapUsers);
   } catch (e) {
     process.stderr.write(`styxd: ${(e as Error).message}; not started\n`);
     return 1;
+  }
+  if (args.checkOnly) {
+    for (const w of loaded.warnings) process.stderr.write(`${formatConfigError(w)}\n`);
+    process.stdout.write(`styxd: ${configPath}: ${conns.length} connection(s) usable\n`);
+    return 0;
   }
   const d = config.daemon;
   const logger = createLogger({ level: d.logLevel, levels: d.logLevels, format: d.logFormat });
@@ -196,7 +195,6 @@ export async function main(argv: readonly string[]): Promise<number> {
       },
     },
   );
-  usable(config, logger); // logs the connections the engine cannot run
   engine.setConnections(conns);
   const run: Running = { config, logger, engine };
   const control = await ControlServer.listen({

@@ -167,8 +167,7 @@ export function acceptChildAnswer(
     reply.length === 1
       ? acceptChosenProposal(offer.proposals, reply[0]!, { ignoreKe, isAead })
       : null;
-  if (!chosen || !chosen.spi || chosen.spi.length !== 4)
-    return 'answer chose a proposal we did not offer';
+  if (chosen?.spi?.length !== 4) return 'answer chose a proposal we did not offer';
   const algorithms = childAlgorithms(chosen);
   if (!algorithms) return 'negotiated CHILD_SA algorithms are not supported';
   const localTs = selectorsFromWire(tsi.selectors);
@@ -225,7 +224,7 @@ export async function answerChildOffer(
     if (!narrowed) continue;
     tsMatched = true;
     const chosen = selectProposal(cfg.proposals, offered, { ignoreKe: opts.ignoreKe, isAead });
-    if (!chosen || !chosen.spi || chosen.spi.length !== 4) continue;
+    if (chosen?.spi?.length !== 4) continue;
     const algorithms = childAlgorithms(chosen);
     if (!algorithms) continue;
     const child = new ChildSa(cfg, opts.reqid ?? ctx.reqidFor(sa, cfg));

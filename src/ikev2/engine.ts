@@ -34,13 +34,7 @@ import {
   resolveDuplicateIkeSa,
   survivorGrew,
 } from './duplicates.js';
-import {
-  openProtected,
-  sealPayloads,
-  sendPackets,
-  sendResponse,
-  transmitRequest,
-} from './exchange-io.js';
+import { openProtected, sendPackets, sendResponse, transmitRequest } from './exchange-io.js';
 import { identityMatches } from './identities.js';
 import { processAuthRequest, startIkeAuth } from './ike-auth.js';
 import { scheduleIkeRekey, wasSuperseded } from './ike-rekey.js';
@@ -580,7 +574,7 @@ export class Ikev2Engine implements EngineContext {
 
   private async handleInitResponse(msg: IkeMessage, d: Datagram): Promise<void> {
     const sa = this.sas.get(spiHex(msg.header.initiatorSpi));
-    if (!sa || sa.role !== 'initiator' || sa.state !== 'connecting' || sa.keys) {
+    if (sa?.role !== 'initiator' || sa.state !== 'connecting' || sa.keys) {
       this.counters.unknownSpi++;
       return;
     }

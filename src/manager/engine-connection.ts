@@ -189,9 +189,3 @@ export function engineConnection(
     forceEncap: c.natTraversal === 'force',
   };
 }
-
-/** Why a connection cannot run on this engine yet, or undefined when it can. */
-export function unsupportedReason(c: ConnectionConfig): string | undefined {
-  if (c.version !== 2) return 'IKEv1 is not supported by the engine yet';
-  return undefined;
-}

@@ -69,7 +69,6 @@ describe('connection defaults (strongSwan, DPD from the manual)', () => {
 
 describe('valid connection settings', () => {
   const cases: [string, (c: ConnectionConfig) => unknown, unknown][] = [
-    ['version: 1', (c) => [c.version, c.mobike], [1, false]],
     ['version: 2', (c) => c.version, 2],
     [
       'local_addrs: [192.0.2.1, "2001:db8::1"]',
@@ -360,6 +359,7 @@ describe('settings that depend on each other', () => {
     );
     const result = parseConfig(yaml, 'styx.yaml');
     expect(result.ok ? [] : result.errors.map(formatConfigError)).toEqual([
+      'styx.yaml:7:14: connections.gw.version: version 1 (IKEv1) is not supported yet; only version 2 (IKEv2) runs',
       'styx.yaml:8:13: connections.gw.mobike: mobike is only allowed with version 2 (IKEv2)',
       'styx.yaml:9:23: connections.gw.split_connection: split_connection is only allowed with version 2 (IKEv2)',
       'styx.yaml:10:13: connections.gw.local2: local2 (a second authentication round, RFC 4739) is only allowed with version 2 (IKEv2)',

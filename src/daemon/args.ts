@@ -1,7 +1,6 @@
 /** styxd's command line: `--config FILE`, `--check`, `--help`, `--version`. */
 import { readFileSync } from 'node:fs';
 
-
 export const STYXD_HELP = `usage: styxd --config FILE.yaml [--check]
        styxd --help | --version
 

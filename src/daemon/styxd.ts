@@ -6,7 +6,7 @@
  */
 
 import { formatConfigError, loadConfigFile } from '../config/load.js';
-import type { ConnectionConfig, StyxConfig } from '../config/types.js';
+import type { StyxConfig } from '../config/types.js';
 import { ControlServer } from '../control/server.js';
 import { ControlError, type ControlHandler } from '../control/types.js';
 import type { IkeConnection } from '../ikev2/connection.js';
@@ -15,10 +15,9 @@ import { systemClock } from '../ikev2/ports.js';
 import { NetlinkKernel } from '../kernel/index.js';
 import { buildEngineConnections } from '../manager/engine-connection.js';
 import { ikeSaStatus } from '../manager/status.js';
+import { packageVersion, parseStyxdArgs, STYXD_HELP } from './args.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
 import { IkeSocketSet } from './network.js';
-import { packageVersion, parseStyxdArgs, STYXD_HELP } from './args.js';
-
 
 interface Running {
   config: StyxConfig;

@@ -9,11 +9,22 @@ export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
+# The checkout may live under a directory hidden below by a private tmpfs
+# (/tmp, /run, /dev/shm: a clone in /tmp is common). Keep a handle on it at
+# /mnt first (mounts inside UML never touch the host), then put it back at its
+# own path on top of the tmpfs, so every path the host passed us still works.
+mount --bind "$STYX_LAB_ROOT" /mnt
+export STYX_LAB_CHECKOUT=/mnt
 mount -t tmpfs tmpfs /run
 # A private /tmp: nothing of the host's /tmp is touched from inside.
 mount -t tmpfs tmpfs /tmp
 mkdir -p /dev/pts /dev/shm && mount -t devpts devpts /dev/pts 2>/dev/null
 mount -t tmpfs tmpfs /dev/shm
+case $STYX_LAB_ROOT in
+/run/* | /tmp/* | /dev/shm/*)
+  mkdir -p "$STYX_LAB_ROOT" && mount --bind /mnt "$STYX_LAB_ROOT"
+  ;;
+esac
 
 # STYX_LAB_SHARD is "k/N": this boot runs every N-th scenario from the k-th.
 shard=${STYX_LAB_SHARD%%/*}

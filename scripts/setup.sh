@@ -5,10 +5,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Installed without recommends, so everything the lab loads is named here:
+# charon's openssl and gcm plugins come in libstrongswan-standard-plugins, its
+# eap-mschapv2 in libcharon-extauth-plugins; the native addon needs a C++
+# compiler, make and python3 (node-gyp).
 APT_PACKAGES=(
   user-mode-linux kmod iproute2 iputils-ping tcpdump nftables iptables tshark procps psmisc
-  openssl libcap2-bin
+  openssl libcap2-bin util-linux
   strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins
+  libstrongswan-standard-plugins libcharon-extauth-plugins
+  g++ make python3
 )
 
 missing=()

@@ -29,6 +29,10 @@ export const CHARON_PLUGINS =
   'pem pkcs1 pkcs8 x509 pubkey revocation constraints kernel-netlink socket-default vici counters ' +
   'eap-identity eap-md5 eap-mschapv2 eap-tls';
 
+/** The plugins swanctl loads to read keys and certificates. */
+export const SWANCTL_PLUGINS =
+  'pem pkcs1 pkcs8 pkcs12 x509 pubkey openssl curve25519 gmp sha1 sha2 hmac aes des random';
+
 /** strongswan.conf for one instance. */
 export function strongswanConf(socket: string, logFile: string, charonSettings = ''): string {
   return `charon {
@@ -56,7 +60,7 @@ ${charonSettings}
 }
 # swanctl loads every installed plugin by default, which takes ~7 s in UML.
 swanctl {
-  load = pem pkcs1 pkcs8 pkcs12 x509 pubkey openssl curve25519 gmp sha1 sha2 hmac aes des random
+  load = ${SWANCTL_PLUGINS}
 }
 `;
 }
@@ -83,7 +87,10 @@ export function startCharon(spec: CharonDaemon, dir: string, runDir: string): Ch
     '-m',
     'sh',
     '-c',
-    'mount -t tmpfs tmpfs /run && exec /usr/lib/ipsec/charon',
+    // A checkout under /run is hidden by this private /run: put it back from
+    // the handle uml-init.sh keeps at STYX_LAB_CHECKOUT.
+    'mount -t tmpfs tmpfs /run && case $STYX_LAB_ROOT in /run/*) mkdir -p "$STYX_LAB_ROOT" && ' +
+      'mount --bind "$STYX_LAB_CHECKOUT" "$STYX_LAB_ROOT";; esac && exec /usr/lib/ipsec/charon',
   ]);
   const process_ = startBackground(argv, join(confDir, 'charon.out'), {
     ...process.env,

@@ -4,12 +4,12 @@
 // the other (with K/N, every N-th from the K-th: lab.sh boots N UMLs), and
 // appends a line per scenario and the summary to RUN_DIR/results-K.txt, which
 // lab.sh on the host prints.
-import { appendFileSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SCENARIOS } from '../scenarios/index.js';
 import { parseShard, resultLine, selectByPattern, shardOf, summaryLine } from './expect.js';
-import { runScenario } from './run-scenario.js';
+import { runScenario, scenarioBoundMs } from './run-scenario.js';
 
 async function main(): Promise<number> {
   const runDir = process.argv[2];
@@ -31,6 +31,12 @@ async function main(): Promise<number> {
   const matching = selectByPattern(SCENARIOS, pattern);
   if (matching.length === 0) say(`no scenario matches "${pattern}"`);
   const selected = shardOf(matching, shard);
+  // The plan: what this boot will run, and how long each may take, so that
+  // lab.sh can tell a stuck boot from a slow one and name what did not finish.
+  writeFileSync(
+    join(runDir, `plan-${shard.index}.txt`),
+    selected.map((s) => `${s.name} ${Math.ceil(scenarioBoundMs(s) / 1000)}\n`).join(''),
+  );
   let passed = 0;
   let failed = 0;
   for (const s of selected) {

@@ -26,6 +26,14 @@ export interface RunPaths {
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
+/**
+ * The longest a scenario may take from start to result line: its steps' bound
+ * plus topology, daemon start (charon takes seconds in UML) and teardown. lab.sh
+ * declares a boot stuck when its current scenario overruns this.
+ */
+export function scenarioBoundMs(s: Scenario): number {
+  return (s.timeoutMs ?? DEFAULT_TIMEOUT_MS) + 90_000;
+}
 
 export async function runScenario(s: Scenario, paths: RunPaths): Promise<ScenarioResult> {
   const started = Date.now();

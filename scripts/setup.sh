@@ -32,5 +32,12 @@ systemctl disable --now strongswan-starter strongswan >/dev/null 2>&1 || true
 
 if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
   echo "setup: npm ci"
-  npm ci --no-audit --no-fund >/dev/null
+  # node-gyp narrates the addon build on stderr: keep it for a failure only.
+  npm_log=$(mktemp)
+  if ! npm ci --no-audit --no-fund >"$npm_log" 2>&1; then
+    tail -40 "$npm_log" >&2
+    echo "setup: npm ci failed (full log: $npm_log)" >&2
+    exit 1
+  fi
+  rm -f "$npm_log"
 fi

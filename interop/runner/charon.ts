@@ -31,7 +31,7 @@ export const CHARON_PLUGINS =
 
 /** The plugins swanctl loads to read keys and certificates. */
 export const SWANCTL_PLUGINS =
-  'pem pkcs1 pkcs8 pkcs12 x509 pubkey openssl curve25519 gmp sha1 sha2 hmac aes des random';
+  'pem pkcs1 pkcs8 pkcs12 x509 pubkey openssl curve25519 gmp sha1 sha2 hmac aes random';
 
 /** strongswan.conf for one instance. */
 export function strongswanConf(socket: string, logFile: string, charonSettings = ''): string {

@@ -152,6 +152,9 @@ for ((shard = 0; shard < JOBS; shard++)); do
     done <"$RUN/plan-$shard.txt"
   fi
 done
+not_run=$(cat "$RUN"/plan-*.txt 2>/dev/null | wc -l)
+not_run=$((not_run - passed - failed))
+((finished)) || echo "lab: $not_run scenario(s) did not run (NOT RUN lines above)"
 echo "$passed passed, $failed failed"
 if ((!finished || failed > 0 || passed == 0)); then
   echo "lab: logs are under $RUN"

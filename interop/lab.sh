@@ -1,17 +1,15 @@
 #!/usr/bin/env bash
 # npm run lab [-- PATTERN]: runs the lab scenarios whose name matches PATTERN (a
-# regular expression; all when absent) inside User-Mode Linux (LAB_JOBS boots in
-# parallel, one per CPU by default), prints a line per scenario and
+# regular expression; all when absent) inside User-Mode Linux (LAB_JOBS boots at
+# once taking scenarios from one queue), prints a line per scenario and
 # "N passed, N failed", and exits non-zero on any failure. See docs/lab.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 PATTERN=${1:-}
 
-if [[ ! -x /usr/bin/linux.uml ]]; then
-  echo "lab: /usr/bin/linux.uml is missing (run scripts/setup.sh)" >&2
-  exit 2
-fi
+# The lab's own kernel (interop/kernel/uml.config), built once and cached.
+KERNEL=$(bash interop/kernel/build.sh --path) || exit 2
 
 # Node inside UML starts in ~1 s but tsx takes ~4 s more, and the drivers start
 # many processes: compile the runner, scenarios, drivers and the src/ modules
@@ -49,26 +47,31 @@ mkdir -p "$RUN"
 node -e 'require("fs").writeFileSync(process.argv[1], JSON.stringify({ pattern: process.argv[2] }))' \
   "$RUN/run.json" "$PATTERN"
 
-# UML has one virtual CPU: with more host CPUs, boot several and give each
-# every JOBS-th scenario. Each boot has its own results, runner log, init
-# status and console files (suffix -<shard>).
-JOBS=${LAB_JOBS:-$(nproc)}
-((JOBS > 4)) && JOBS=4
+node "$BUILD/interop/runner/main.js" --queue "$RUN" || exit 1
+queued=$(wc -l <"$RUN/queue.txt")
+
+# Each boot is one virtual CPU, and most of a scenario's time is spent waiting
+# on protocol timers and peers, not computing: run more boots than CPUs, each
+# taking the next scenario from the queue. Each boot has its own results,
+# runner log, init status and console files (suffix -<boot>).
+JOBS=${LAB_JOBS:-$(($(nproc) * 2))}
+((JOBS > 8)) && JOBS=8
+((JOBS > queued)) && JOBS=$queued
 ((JOBS < 1)) && JOBS=1
-echo "lab: booting $JOBS User-Mode Linux instance(s), logs in $RUN"
+echo "lab: $queued scenario(s), $JOBS User-Mode Linux boot(s), logs in $RUN"
 
 umls=()
 tailer=
-for ((shard = 0; shard < JOBS; shard++)); do
-  : >"$RUN/results-$shard.txt"
+for ((boot = 0; boot < JOBS; boot++)); do
+  : >"$RUN/results-$boot.txt"
   # setsid: each UML runs as a group of host processes; on a timeout or an
   # interrupt the whole group is killed so that none is left behind. stdin from
   # /dev/null: CI has no TTY.
-  setsid /usr/bin/linux.uml mem=1G root=/dev/root rootfstype=hostfs rootflags=/ rw quiet \
+  setsid "$KERNEL" mem=1G root=/dev/root rootfstype=hostfs rootflags=/ rw quiet \
     init="$ROOT/interop/uml-init.sh" con=null con0=fd:0,fd:1 \
     STYX_LAB_RUN="$RUN" STYX_LAB_ROOT="$ROOT" STYX_LAB_BUILD="$BUILD" \
-    STYX_LAB_SHARD="$shard/$JOBS" STYX_LAB_KEEP="${STYX_LAB_KEEP:-}" \
-    </dev/null >"$RUN/console-$shard.log" 2>&1 &
+    STYX_LAB_BOOT="$boot" STYX_LAB_KEEP="${STYX_LAB_KEEP:-}" \
+    </dev/null >"$RUN/console-$boot.log" 2>&1 &
   umls+=("$!")
 done
 stop_umls() {
@@ -81,45 +84,42 @@ tail -q -n +1 -F "$RUN"/results-*.txt 2>/dev/null \
   > >(grep --line-buffered -Ev '^[0-9]+ passed, [0-9]+ failed$') &
 tailer=$!
 
-# A boot is stuck when the scenario it is running overruns its own bound (from
-# its plan, written by the runner at start; 300 s to boot and write it). A slow
-# but progressing boot is never cut: the limit fits the scenarios it runs.
-# LAB_TIMEOUT, when set, also bounds the whole run.
+# A boot is stuck when the scenario it is running overruns its own bound
+# (current-K.txt, written by the runner as it starts each one), or when it has
+# neither started a scenario nor finished after 300 s (it did not boot). A slow
+# but progressing boot is never cut. LAB_TIMEOUT, when set, bounds the whole run.
 started=$SECONDS
 declare -A stuck_why=()
 boot_running() { kill -0 "${umls[$1]}" 2>/dev/null; }
-results_of() { grep -cE '^(PASS|FAIL) ' "$RUN/results-$1.txt" 2>/dev/null || true; }
 check_stuck() {
-  local shard=$1 plan=$RUN/plan-$1.txt now last done bound current
-  now=$(date +%s)
-  if [[ ! -f $plan ]]; then
-    ((SECONDS - started > 300)) && stuck_why[$shard]="no scenario plan after 300 s (boot failed?)"
+  local boot=$1 name bound since
+  if [[ ! -f $RUN/current-$boot.txt ]]; then
+    if [[ ! -s $RUN/results-$boot.txt ]] && ((SECONDS - started > 300)); then
+      stuck_why[$boot]="no scenario started after 300 s (boot failed?)"
+    fi
     return 0
   fi
-  done=$(results_of "$shard")
-  current=$(sed -n "$((done + 1))p" "$plan")
-  [[ -n $current ]] || return 0
-  bound=${current##* }
-  last=$(stat -c %Y "$RUN/results-$shard.txt")
-  [[ -s $RUN/results-$shard.txt ]] || last=$(stat -c %Y "$plan")
-  if ((now - last > bound)); then
-    stuck_why[$shard]="${current% *} overran its bound of ${bound} s"
+  read -r name bound since <"$RUN/current-$boot.txt" || return 0
+  [[ -n ${since:-} ]] || return 0
+  if (($(date +%s) - since > bound)); then
+    stuck_why[$boot]="$name overran its bound of ${bound} s"
   fi
 }
 while :; do
   alive=0
-  for ((shard = 0; shard < JOBS; shard++)); do
-    boot_running "$shard" || continue
+  for ((boot = 0; boot < JOBS; boot++)); do
+    boot_running "$boot" || continue
     alive=1
-    check_stuck "$shard"
+    [[ -n ${stuck_why[$boot]:-} ]] && continue
+    check_stuck "$boot"
     if [[ -n ${LAB_TIMEOUT:-} ]] && ((SECONDS - started > LAB_TIMEOUT)); then
-      stuck_why[$shard]="the run overran LAB_TIMEOUT=${LAB_TIMEOUT} s"
+      stuck_why[$boot]="the run overran LAB_TIMEOUT=${LAB_TIMEOUT} s"
     fi
-    if [[ -n ${stuck_why[$shard]:-} ]]; then
-      echo "lab: boot $shard/$JOBS stopped: ${stuck_why[$shard]}"
-      kill -TERM -- "-${umls[$shard]}" 2>/dev/null || true
+    if [[ -n ${stuck_why[$boot]:-} ]]; then
+      echo "lab: boot $boot stopped: ${stuck_why[$boot]}"
+      kill -TERM -- "-${umls[$boot]}" 2>/dev/null || true
       sleep 2
-      kill -KILL -- "-${umls[$shard]}" 2>/dev/null || true
+      kill -KILL -- "-${umls[$boot]}" 2>/dev/null || true
     fi
   done
   ((alive)) || break
@@ -131,32 +131,27 @@ kill "$tailer" 2>/dev/null || true
 wait "$tailer" 2>/dev/null || true
 
 # Counted from the scenario lines themselves, so a boot that did not finish
-# still counts what it passed; what it did not get to is named.
-passed=0
-failed=0
-finished=1
-for ((shard = 0; shard < JOBS; shard++)); do
-  results=$RUN/results-$shard.txt
-  passed=$((passed + $(grep -c '^PASS ' "$results" || true)))
-  failed=$((failed + $(grep -c '^FAIL ' "$results" || true)))
-  grep -qE '^[0-9]+ passed, [0-9]+ failed$' "$results" && continue
-  finished=0
-  why=${stuck_why[$shard]:-the boot ended before its runner did}
-  echo "lab: boot $shard/$JOBS did not finish ($why); last lines of its logs and console:"
-  tail -20 "$RUN/runner-$shard.log" 2>/dev/null || true
-  cat "$RUN/init-status-$shard" 2>/dev/null || true
-  tail -20 "$RUN/console-$shard.log" || true
-  if [[ -f $RUN/plan-$shard.txt ]]; then
-    while read -r name _; do
-      grep -qE "^(PASS|FAIL) ${name}( |:)" "$results" || echo "NOT RUN $name (boot $shard: $why)"
-    done <"$RUN/plan-$shard.txt"
-  fi
+# still counts what it passed; a queued scenario with no line is NOT RUN.
+passed=$(cat "$RUN"/results-*.txt | grep -c '^PASS ' || true)
+failed=$(cat "$RUN"/results-*.txt | grep -c '^FAIL ' || true)
+for ((boot = 0; boot < JOBS; boot++)); do
+  grep -qE '^[0-9]+ passed, [0-9]+ failed$' "$RUN/results-$boot.txt" && continue
+  why=${stuck_why[$boot]:-the boot ended before its runner did}
+  echo "lab: boot $boot did not finish ($why); last lines of its logs and console:"
+  tail -20 "$RUN/runner-$boot.log" 2>/dev/null || true
+  cat "$RUN/init-status-$boot" 2>/dev/null || true
+  tail -20 "$RUN/console-$boot.log" || true
 done
-not_run=$(cat "$RUN"/plan-*.txt 2>/dev/null | wc -l)
-not_run=$((not_run - passed - failed))
-((finished)) || echo "lab: $not_run scenario(s) did not run (NOT RUN lines above)"
+not_run=0
+while read -r name _; do
+  if ! cat "$RUN"/results-*.txt | grep -qE "^(PASS|FAIL) ${name}( |:)"; then
+    echo "NOT RUN $name"
+    not_run=$((not_run + 1))
+  fi
+done <"$RUN/queue.txt"
+((not_run == 0)) || echo "lab: $not_run scenario(s) did not run (NOT RUN lines above)"
 echo "$passed passed, $failed failed"
-if ((!finished || failed > 0 || passed == 0)); then
+if ((not_run > 0 || failed > 0 || passed == 0)); then
   echo "lab: logs are under $RUN"
   exit 1
 fi

@@ -154,8 +154,10 @@ export class HandshakeDriver {
         },
       },
     );
-    this.engine.listeners.established = (sa) => this.onEstablished(sa);
-    this.engine.listeners.closed = (sa) => this.onClosed(sa);
+    this.engine.onEvent((ev) => {
+      if (ev.type === 'ike-up') this.onEstablished(ev.sa);
+      else if (ev.type === 'ike-down') this.onClosed(ev.sa);
+    });
   }
 
   private add(slot: number, n = 1): void {

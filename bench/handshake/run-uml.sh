@@ -10,10 +10,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
-[[ -x /usr/bin/linux.uml ]] || {
-  echo "bench: /usr/bin/linux.uml is missing (run scripts/setup.sh)" >&2
-  exit 2
-}
+# The lab's kernel (interop/kernel/uml.config), built once and cached.
+KERNEL=$(bash interop/kernel/build.sh --path) || exit 2
 [[ ${1:-} == -- ]] && shift
 LOADGEN_ARGS=${*:---workers 2 --concurrency 32 --warmup 5 --duration 15}
 UML_TIMEOUT=${UML_TIMEOUT:-900}
@@ -35,7 +33,7 @@ compile_bench
 host="commit=$BENCH_COMMIT nproc=$(nproc) load=\"$(cut -d' ' -f1-3 /proc/loadavg)\" node=$(node -v)"
 echo "bench: host $host; booting User-Mode Linux, logs in $WORK" >&2
 # setsid: UML is a group of host processes; on a timeout the whole group goes.
-setsid /usr/bin/linux.uml mem=1G root=/dev/root rootfstype=hostfs rootflags=/ rw quiet \
+setsid "$KERNEL" mem=1G root=/dev/root rootfstype=hostfs rootflags=/ rw quiet \
   init="$ROOT/bench/handshake/uml-init.sh" con=null con0=fd:0,fd:1 \
   STYX_BENCH_WORK="$WORK" </dev/null >"$WORK/console.log" 2>&1 &
 uml=$!

@@ -1,6 +1,6 @@
 #!/bin/bash
 # PID 1 inside User-Mode Linux for run-uml.sh (the approach of interop/uml-init.sh
-# and docs/lab.md): a minimal userland, the IPsec modules, then the handshake
+# and docs/lab.md): a minimal userland, then the handshake
 # benchmark in two namespaces, and power off whatever happens.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root
@@ -12,22 +12,7 @@ WORK=$STYX_BENCH_WORK
 status=$WORK/status
 echo "uml: kernel $(uname -r) nproc=$(nproc)" >"$status"
 
-# modprobe reads modules from a root whose lib/modules/<version> is the UML tree.
-modroot=/tmp/modroot
-mkdir -p "$modroot/lib/modules/$(uname -r)"
-mount --bind "/usr/lib/uml/modules/$(uname -r)" "$modroot/lib/modules/$(uname -r)"
-# The kernel loads crypto templates (seqiv, ghash, ...) on demand through
-# /proc/sys/kernel/modprobe: point it at a wrapper that knows that root.
-cat >/tmp/modprobe.sh <<WRAP
-#!/bin/sh
-exec /sbin/modprobe -d $modroot "\$@"
-WRAP
-chmod +x /tmp/modprobe.sh
-echo /tmp/modprobe.sh >/proc/sys/kernel/modprobe
-for m in xfrm_user xfrm_algo esp4 xfrm4_tunnel tunnel4 gcm ghash_generic seqiv ctr cbc \
-  aes_generic sha256_generic veth; do
-  modprobe -d "$modroot" "$m" 2>/dev/null || echo "uml: no module $m" >>"$status"
-done
+# The lab kernel has ESP and its crypto built in: no modules to load.
 ip link set lo up
 
 # shellcheck disable=SC1091

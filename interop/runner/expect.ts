@@ -77,18 +77,36 @@ export function selectByPattern<T extends { readonly name: string }>(
   return items.filter((s) => re.test(s.name));
 }
 
-/** "K/N" (this boot runs shard K of N, from 0) or undefined when malformed. */
-export function parseShard(text: string): { index: number; count: number } | undefined {
-  const m = /^(\d+)\/(\d+)$/.exec(text);
-  if (!m) return undefined;
-  const index = Number(m[1]);
-  const count = Number(m[2]);
-  return count > 0 && index < count ? { index, count } : undefined;
+/** One entry of the lab's work queue: a scenario and its bound in seconds. */
+export interface QueueEntry {
+  readonly name: string;
+  readonly boundS: number;
 }
 
-/** Every count-th item from the index-th: the shards of one list are disjoint and cover it. */
-export function shardOf<T>(items: readonly T[], shard: { index: number; count: number }): T[] {
-  return items.filter((_, i) => i % shard.count === shard.index);
+/**
+ * The order the boots take scenarios in: longest bound first (a long scenario
+ * started last would leave every other boot idle while it runs), then by name,
+ * so that two runs of one selection queue alike.
+ */
+export function queueOrder(entries: readonly QueueEntry[]): QueueEntry[] {
+  return [...entries].sort((a, b) => b.boundS - a.boundS || a.name.localeCompare(b.name));
+}
+
+/** queue.txt as written by `main.js --queue`: "name boundS" per line; malformed lines are skipped. */
+export function parseQueue(text: string): QueueEntry[] {
+  const entries: QueueEntry[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^(\S+) (\d+)$/.exec(line.trim());
+    if (m) entries.push({ name: m[1]!, boundS: Number(m[2]) });
+  }
+  return entries;
+}
+
+/** queue.txt's text for these entries, in queue order. */
+export function formatQueue(entries: readonly QueueEntry[]): string {
+  return queueOrder(entries)
+    .map((e) => `${e.name} ${e.boundS}\n`)
+    .join('');
 }
 
 /**

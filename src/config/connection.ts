@@ -4,7 +4,8 @@
  * authentication, Init Type, Close Action, DPD, lifetimes, Rekey, NAT-T,
  * MOBIKE, Split Connection and the XFRM interface.
  */
-import { ADDRESS_EXPECTED, parseAddressSpec } from './addresses.js';
+import { isMap } from 'yaml';
+import { ADDRESS_EXPECTED, parseAddressSpec, parseSubnet } from './addresses.js';
 import { APPLIANCE_KEYS, readAppliance } from './appliance.js';
 import { readAuthRound } from './auth-rounds.js';
 import {
@@ -25,6 +26,7 @@ import type {
   ConnectionConfig,
   DpdSettings,
   XfrmInterfaceSettings,
+  XfrmRoute,
 } from './types.js';
 
 const CONNECTION_KEYS = [
@@ -105,7 +107,7 @@ function readXfrmInterface(
   node: YamlNode,
   path: string,
 ): XfrmInterfaceSettings | undefined {
-  const entries = reader.map(node, path, ['if_id', 'name']);
+  const entries = reader.map(node, path, ['if_id', 'name', 'routes']);
   if (!entries) return undefined;
   const f = new Fields(reader, entries, path);
   if (!f.has('if_id'))
@@ -118,7 +120,39 @@ function readXfrmInterface(
         : { error: 'expected an interface name of 1 to 15 letters, digits, _ . or -' },
     ),
   );
-  return ifId === undefined ? undefined : { ifId, ...(name !== undefined && { name }) };
+  const routes =
+    f.get('routes', (n, p) => reader.list(n, p, (item, ip, text) => readXfrmRoute(reader, item, ip, text))) ??
+    [];
+  return ifId === undefined ? undefined : { ifId, ...(name !== undefined && { name }), routes };
+}
+
+const ROUTE_EXPECTED = 'a subnet such as 10.2.0.0/16, or a mapping with to and metric';
+
+/** `10.2.0.0/16` or `{ to: 10.2.0.0/16, metric: 100 }`. */
+function readXfrmRoute(
+  reader: ConfigReader,
+  node: YamlNode,
+  path: string,
+  text?: string,
+): XfrmRoute | undefined {
+  const subnet = (n: YamlNode, p: string, t?: string) => {
+    const value = t ?? reader.text(n, p, ROUTE_EXPECTED);
+    if (value === undefined) return undefined;
+    const parsed = value.includes('/') ? parseSubnet(value) : { error: `expected ${ROUTE_EXPECTED}` };
+    if ('error' in parsed) reader.error(n, p, `"${value}" is not allowed; ${parsed.error}`);
+    return 'error' in parsed ? undefined : parsed;
+  };
+  if (text !== undefined || !isMap(node)) {
+    const to = subnet(node, path, text);
+    return to && { to };
+  }
+  const entries = reader.map(node, path, ['to', 'metric']);
+  if (!entries) return undefined;
+  const f = new Fields(reader, entries, path);
+  if (!f.has('to')) reader.error(node, path, `to is required; expected ${ROUTE_EXPECTED}`);
+  const to = f.get('to', (n, p) => subnet(n, p));
+  const metric = f.get('metric', (n, p) => reader.integer(n, p, 0, 0xffff_ffff));
+  return to && { to, ...(metric !== undefined && { metric }) };
 }
 
 function readRounds(

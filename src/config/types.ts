@@ -138,9 +138,17 @@ export interface DpdSettings {
   readonly action: DpdAction;
 }
 
+/** A route into the XFRM interface, added while the tunnel is up (the manual's custom routes). */
+export interface XfrmRoute {
+  readonly to: { readonly from: IpAddress; readonly to: IpAddress; readonly prefix: number };
+  readonly metric?: number;
+}
+
 export interface XfrmInterfaceSettings {
   readonly ifId: number;
+  /** The interface's name; default `xfrm<if_id>`. An existing interface of that name is reused. */
   readonly name?: string;
+  readonly routes: readonly XfrmRoute[];
 }
 
 /** The manual's "Ping Check": when to switch to the fallback connection. */

@@ -9,11 +9,17 @@ import { formatConfigError, loadConfigFile } from '../config/load.js';
 import type { StyxConfig } from '../config/types.js';
 import { ControlServer } from '../control/server.js';
 import { ControlError, type ControlHandler } from '../control/types.js';
-import type { IkeConnection } from '../ikev2/connection.js';
-import { Ikev2Engine, systemRandom } from '../ikev2/engine.js';
+import { lookup } from 'node:dns/promises';
+import type { DaemonSettings } from '../config/types.js';
+import type { EngineOptions } from '../ikev2/context.js';
+import { systemRandom } from '../ikev2/engine.js';
 import { systemClock } from '../ikev2/ports.js';
 import { NetlinkKernel } from '../kernel/index.js';
-import { buildEngineConnections } from '../manager/engine-connection.js';
+import type { IpsecKernel } from '../kernel/types.js';
+import { applianceFeatures } from '../manager/appliance/index.js';
+import type { ManagedConnection, NetworkLookups } from '../manager/connection-manager.js';
+import { buildManagedConnections } from '../manager/engine-connection.js';
+import { buildHost, type Host } from '../manager/host.js';
 import { ikeSaStatus } from '../manager/status.js';
 import { packageVersion, parseStyxdArgs, STYXD_HELP } from './args.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
@@ -22,7 +28,7 @@ import { IkeSocketSet } from './network.js';
 interface Running {
   config: StyxConfig;
   readonly logger: Logger;
-  readonly engine: Ikev2Engine;
+  readonly host: Host;
 }
 
 /** Parses `conn|#3` labels from the engine into log context. */
@@ -31,34 +37,42 @@ function labelContext(label: string) {
   return m ? { connection: m[1]!, ikeSa: Number(m[2]) } : {};
 }
 
-function controlHandler(run: Running, configPath: string): ControlHandler {
-  const { engine, logger } = run;
+/** An operator command's wait for a tunnel: the control socket answers within this. */
+const UP_TIMEOUT_MS = 30_000;
+
+export function controlHandler(run: Running, configPath: string): ControlHandler {
+  const { host, logger } = run;
+  const { manager, engine } = host;
   return {
     async up(name) {
-      if (!engine.getConnections().some((c) => c.name === name)) {
-        throw new ControlError('NOT_FOUND', `no connection named ${name}`);
-      }
+      if (!manager.get(name)) throw new ControlError('NOT_FOUND', `no connection named ${name}`);
       // `up` twice must not make a second tunnel (the manual's duplicate-tunnel warning).
-      const existing = engine.listSas().find((s) => s.conn?.name === name);
-      if (existing?.state === 'established') return { message: `connection ${name} is already up` };
-      const sa = existing ?? (await engine.initiate(name));
-      const ok = await waitFor(() => sa.state === 'established' || sa.state === 'closed', 30_000);
-      if (!ok || sa.state !== 'established') {
-        throw new ControlError(
-          'FAILED',
-          `connection ${name} failed: ${sa.closeReason || 'timeout'}`,
-        );
-      }
-      return { message: `connection ${name} established` };
+      const attempt = manager.up(name);
+      const outcome = await Promise.race([
+        attempt.then(
+          (r) => ({ ok: true as const, already: r.already }),
+          (e: Error) => ({ ok: false as const, reason: e.message }),
+        ),
+        new Promise<{ ok: false; reason: string }>((r) =>
+          setTimeout(() => r({ ok: false, reason: 'timeout' }), UP_TIMEOUT_MS).unref(),
+        ),
+      ]);
+      if (!outcome.ok) throw new ControlError('FAILED', `connection ${name} failed: ${outcome.reason}`);
+      return {
+        message: outcome.already
+          ? `connection ${name} is already up`
+          : `connection ${name} established`,
+      };
     },
     async down(name) {
-      await engine.terminate(name);
+      if (!manager.get(name)) throw new ControlError('NOT_FOUND', `no connection named ${name}`);
+      await manager.down(name);
       return { message: `connection ${name} closed` };
     },
     async status(name) {
       const now = systemClock.now();
       const sas = engine.listSas().filter((sa) => !name || sa.conn?.name === name);
-      return { ikeSas: await Promise.all(sas.map((sa) => ikeSaStatus(sa, engine.kernel, now))) };
+      return { ikeSas: await Promise.all(sas.map((sa) => ikeSaStatus(sa, host.kernel, now))) };
     },
     async reload() {
       const result = await loadConfigFile(configPath);
@@ -71,13 +85,9 @@ function controlHandler(run: Running, configPath: string): ControlHandler {
           lines,
         );
       }
-      let conns: IkeConnection[];
+      let conns: ManagedConnection[];
       try {
-        conns = await buildEngineConnections(
-          result.config.connections,
-          new Date(),
-          result.config.eapUsers,
-        );
+        conns = await buildManagedConnections(result.config);
       } catch (e) {
         const line = (e as Error).message;
         logger.error('config', `reload refused: ${line}`);
@@ -87,22 +97,42 @@ function controlHandler(run: Running, configPath: string): ControlHandler {
           [line],
         );
       }
-      const before = new Set(run.config.connections.map((c) => c.name));
-      const after = new Set(result.config.connections.map((c) => c.name));
       run.config = result.config;
-      engine.setConnections(conns);
-      logger.info('config', `configuration reloaded from ${configPath}`);
-      return {
-        added: [...after].filter((n) => !before.has(n)),
-        removed: [...before].filter((n) => !after.has(n)),
-        changed: [],
-        unchanged: [...after].filter((n) => before.has(n)),
-      };
+      const summary = await manager.reload(conns);
+      logger.info(
+        'config',
+        `configuration reloaded from ${configPath}: ${summary.added.length} added, ${summary.removed.length} removed, ${summary.changed.length} changed, ${summary.unchanged.length} unchanged`,
+      );
+      return summary;
     },
     logs(options, onLine) {
       for (const line of logger.recent(options.lines)) onLine(line);
       return options.follow ? logger.subscribe((line) => onLine(line)) : () => undefined;
     },
+  };
+}
+
+/** The engine's options from the daemon settings. */
+export function engineOptions(d: DaemonSettings): Partial<EngineOptions> {
+  return {
+    cookieThreshold: d.cookieThreshold,
+    halfOpenLimit: d.halfOpenLimit,
+    nattPort: d.natTPort,
+    retransmit: {
+      timeoutMs: d.retransmitTimeoutMs,
+      base: d.retransmitBase,
+      tries: d.retransmitTries,
+      maxTimeoutMs: 0,
+    },
+  };
+}
+
+/** Host names and source addresses as the system resolves and routes them. */
+function systemLookups(kernel: IpsecKernel): NetworkLookups {
+  return {
+    // getaddrinfo each time: Node keeps no DNS cache, so a DynDNS name is looked up anew.
+    resolveName: async (name) => (await lookup(name, { all: true })).map((a) => a.address),
+    sourceFor: async (dst) => (await kernel.routeTo(dst))?.src,
   };
 }
 
@@ -140,10 +170,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
   const config = loaded.config;
-  let conns: IkeConnection[];
+  let conns: ManagedConnection[];
   try {
     // Certificates and keys are read once here; a bad file stops the start with its name.
-    conns = await buildEngineConnections(config.connections, new Date(), config.eapUsers);
+    conns = await buildManagedConnections(config);
   } catch (e) {
     process.stderr.write(`styxd: ${(e as Error).message}; not started\n`);
     return 1;
@@ -160,72 +190,39 @@ export async function main(argv: readonly string[]): Promise<number> {
   const kernel = new NetlinkKernel({
     logger: { warn: (m, f) => logger.warn('kernel', m, {}, f) },
   });
-  let engine: Ikev2Engine | undefined;
+  let host: Host | undefined;
   const sockets = new IkeSocketSet({
     ikePort: d.ikePort,
     nattPort: d.natTPort,
-    onDatagram: (dg) => {
-      void engine
-        ?.receive(dg)
-        .catch((e) => logger.error('ike', `unexpected error: ${(e as Error).message}`));
-    },
+    onDatagram: (dg) => void host?.receive(dg),
     onError: (m) => logger.warn('net', m),
   });
-  engine = new Ikev2Engine(
-    {
-      network: sockets,
-      clock: systemClock,
-      random: systemRandom,
-      logger: {
-        log: (level: LogLevel, sa, message, fields) =>
-          logger.log(level, 'ike', message, labelContext(sa), fields ?? {}),
-      },
+  host = buildHost({
+    network: sockets,
+    clock: systemClock,
+    random: systemRandom,
+    logger: {
+      log: (level: LogLevel, sa, message, fields) =>
+        logger.log(level, 'ike', message, labelContext(sa), fields ?? {}),
     },
     kernel,
-    {
-      cookieThreshold: d.cookieThreshold,
-      halfOpenLimit: d.halfOpenLimit,
-      nattPort: d.natTPort,
-      retransmit: {
-        timeoutMs: d.retransmitTimeoutMs,
-        base: d.retransmitBase,
-        tries: d.retransmitTries,
-        maxTimeoutMs: 0,
-      },
-    },
-  );
-  engine.setConnections(conns);
-  const run: Running = { config, logger, engine };
+    options: engineOptions(d),
+    managerLog: (level, message) => logger.log(level, 'manager', message),
+    lookups: systemLookups(kernel),
+    features: applianceFeatures(kernel, (level, message) => logger.log(level, 'appliance', message)),
+    onError: (what, e) => logger.error('ike', `unexpected error in ${what}: ${(e as Error).message}`),
+  });
+  const run: Running = { config, logger, host };
   const control = await ControlServer.listen({
     path: d.socket,
     handler: controlHandler(run, configPath),
     onInternalError: (e) => logger.error('control', `internal error: ${(e as Error).message}`),
   });
+  await host.manager.start(conns);
   logger.info(
     'daemon',
-    `styxd started with ${engine.getConnections().length} connection(s); control socket ${d.socket}`,
+    `styxd started with ${conns.length} connection(s); control socket ${d.socket}`,
   );
-
-  // ACQUIRE (trap policies), EXPIRE (rekey, hard expiry) and MAPPING (NAT) go to the engine.
-  kernel.onEvent((ev) => {
-    void engine!
-      .kernelEvent(ev)
-      .catch((e) => logger.error('kernel', `event ${ev.type} failed: ${(e as Error).message}`));
-  });
-  for (const c of run.config.connections) {
-    if (!engine.getConnections().some((e) => e.name === c.name)) continue;
-    // The manual's Init Type: trap policies first, so no packet leaves unencrypted.
-    if (c.startAction === 'trap' || c.startAction === 'start+trap') {
-      await engine
-        .installTraps(c.name)
-        .catch((e) => logger.error('ike', `cannot trap ${c.name}: ${(e as Error).message}`));
-    }
-    if (c.startAction === 'start' || c.startAction === 'start+trap') {
-      void engine
-        .initiate(c.name)
-        .catch((e) => logger.error('ike', `cannot start ${c.name}: ${(e as Error).message}`));
-    }
-  }
 
   return new Promise<number>((resolve) => {
     let stopping = false;
@@ -234,9 +231,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       stopping = true;
       logger.info('daemon', `${signal} received, deleting SAs`);
       // Send the deletes and wait briefly for answers; whatever is left is removed locally.
-      await Promise.race([engine!.shutdown(), new Promise((r) => setTimeout(r, 3000))]);
-      await engine!.forceCloseAll('daemon stopped');
-      await engine!.uninstallTraps();
+      await host!.manager.stop(3000);
+      host!.detach();
       await control.close();
       sockets.close();
       await kernel.close();

@@ -158,7 +158,7 @@ export function startChildRekey(ctx: EngineContext, sa: IkeSa, old: ChildSa): vo
     },
     async () => {
       if (offer) await releaseSpis(ctx, sa, offer.child);
-      await ctx.closeSa(sa, 'peer did not answer a CHILD_SA rekey');
+      await ctx.closeSa(sa, 'peer did not answer a CHILD_SA rekey', 'failed');
     },
     undefined,
     (to) => {

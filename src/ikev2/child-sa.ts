@@ -160,7 +160,9 @@ export async function installChildSa(child: ChildSa, ctx: InstallContext): Promi
   if (ipsecMode === 'tunnel') flags.push('af-unspec');
   // RFC 4302 §3.3.3.2.1: over IPv4 the AH ICV is padded to 32 bits, not Linux's default 64.
   if (child.proto === 'ah' && !local.includes(':')) flags.push('align4');
+  const ifId = child.config.ifId ? { ifId: child.config.ifId } : {};
   const base = {
+    ...ifId,
     proto: child.proto,
     mode: ipsecMode,
     reqid: child.reqid,
@@ -223,7 +225,13 @@ async function installIpcompSas(child: ChildSa, ctx: InstallContext): Promise<vo
   const local = ctx.local.address;
   const remote = ctx.remote.address;
   const comp = { name: 'deflate' };
-  const common = { proto: 'comp' as const, mode: child.mode, reqid: child.reqid, comp };
+  const common = {
+    proto: 'comp' as const,
+    mode: child.mode,
+    reqid: child.reqid,
+    comp,
+    ...(child.config.ifId ? { ifId: child.config.ifId } : {}),
+  };
   await installInbound(ctx.kernel, { ...common, src: remote, dst: local, spi: child.cpiIn });
   child.installedSas.push({ dst: local, spi: child.cpiIn, proto: 'comp', src: remote });
   await ctx.kernel.addSa({ ...common, src: local, dst: remote, spi: child.cpiOut });
@@ -342,8 +350,13 @@ async function installPolicies(child: ChildSa, ctx: InstallContext, compressed: 
             });
           }
           for (const spec of specs) {
+            if (child.config.ifId) spec.ifId = child.config.ifId;
             await ctx.kernel.updatePolicy(spec);
-            const id: PolicyId = { selector: spec.selector, dir: spec.dir };
+            const id: PolicyId = {
+              selector: spec.selector,
+              dir: spec.dir,
+              ...(spec.ifId ? { ifId: spec.ifId } : {}),
+            };
             policySpecs.set(id, spec);
             child.installedPolicies.push(id);
           }

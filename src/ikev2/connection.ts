@@ -105,18 +105,12 @@ export interface ChildConnection {
   /** Soft byte/packet limits for the kernel's EXPIRE, which starts a rekey; 0 or absent = none. */
   readonly rekeyBytes?: number;
   readonly rekeyPackets?: number;
-  /** Init type of this child: trap installs policies that start it on traffic. */
-  readonly startAction?: StartAction;
-  /** What to do when the peer deletes this CHILD_SA (default none). */
-  readonly closeAction?: CloseAction;
+  /**
+   * XFRM interface id (route-based VPN): the CHILD_SA's SAs and policies carry
+   * it, so only traffic routed into that interface uses them; absent = none.
+   */
+  readonly ifId?: number;
 }
-
-/** The manual's Init Type: start now, on demand (trap policies), both, or responder only. */
-export type StartAction = 'none' | 'start' | 'trap' | 'start+trap';
-/** What follows a delete by the peer: nothing, reconnect, or trap policies back in place. */
-export type CloseAction = 'none' | 'start' | 'trap';
-/** What follows a dead peer: clear, trap policies back in place, or reconnect. */
-export type DpdAction = 'clear' | 'trap' | 'restart';
 
 export interface IkeConnection {
   readonly name: string;
@@ -152,15 +146,10 @@ export interface IkeConnection {
   readonly dpdDelaySeconds: number;
   /** Seconds a liveness check may go unanswered before the peer is dead (default 30). */
   readonly dpdTimeoutSeconds?: number;
-  /** What follows a dead peer (default clear). */
-  readonly dpdAction?: DpdAction;
   /** The manual's "Rekey": false means only the peer rekeys (default true). */
   readonly rekey?: boolean;
   /** Random seconds subtracted from rekeySeconds (IKE_SA). */
   readonly rekeyJitterSeconds?: number;
-  /** Init type and close action of the connection (children may override). */
-  readonly startAction?: StartAction;
-  readonly closeAction?: CloseAction;
   /** RFC 3948 §2.3 keepalive interval behind a NAT in seconds (default 20; 0 = off). */
   readonly natKeepaliveSeconds?: number;
   /** Pretend a NAT so ESP is always UDP-encapsulated (nat_traversal: force). */

@@ -4,6 +4,7 @@
  * lets each exchange module be read and tested on its own.
  */
 
+import type { DownCause, EngineEvent } from './events.js';
 import type { IpsecKernel } from '../kernel/types.js';
 import type { IkePayload } from '../wire/ikev2/index.js';
 import type { ChildSa } from './child-sa.js';
@@ -62,8 +63,13 @@ export interface EngineContext {
   moveQueued(from: IkeSa, to: IkeSa): void;
   /** Removes the requests tagged `tag` still waiting in the SA's queue (not the one in flight). */
   dropQueued(sa: IkeSa, tag: string): void;
-  /** Removes the SA and everything it installed; `reason` goes to the log. */
-  closeSa(sa: IkeSa, reason: string): Promise<void>;
+  /**
+   * Removes the SA and everything it installed; `reason` goes to the log,
+   * `cause` (default `local`) to the ike-down event the manager acts on.
+   */
+  closeSa(sa: IkeSa, reason: string, cause?: DownCause): Promise<void>;
+  /** Reports an event to the engine's listeners (the connection manager). */
+  emit(event: EngineEvent): void;
   /** A new reqid for a CHILD_SA's kernel SAs and policies. */
   allocateReqid(): number;
   /**
@@ -89,8 +95,6 @@ export interface EngineContext {
   childInstalled(sa: IkeSa, child: ChildSa): void;
   /** A CHILD_SA is about to be removed: trap policies take its outbound policies over. */
   childRemoving(sa: IkeSa, child: ChildSa): Promise<void>;
-  /** After a dead peer or a delete by the peer: reconnect, trap policies, or nothing. */
-  afterDown(conn: IkeConnection, action: 'none' | 'start' | 'trap'): Promise<void>;
   /** Registers an IKE_SA created by an IKE_SA rekey (RFC 7296 §2.18) under its SPI. */
   adoptSa(sa: IkeSa): void;
 }

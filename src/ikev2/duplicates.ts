@@ -162,7 +162,7 @@ function probe(ctx: EngineContext, sa: IkeSa, d: IkeDuplicate): void {
       tryDelete(ctx, d);
     },
     async () => {
-      await ctx.closeSa(sa, 'peer did not answer the duplicate check');
+      await ctx.closeSa(sa, 'peer did not answer the duplicate check', 'failed');
     },
   );
 }
@@ -188,7 +188,7 @@ function takeOverDelete(ctx: EngineContext, d: IkeDuplicate): void {
       void deleteIkeSa(ctx, redundant, `duplicate of ${survivor.label}`);
     },
     async () => {
-      await ctx.closeSa(survivor, 'peer did not answer the duplicate check');
+      await ctx.closeSa(survivor, 'peer did not answer the duplicate check', 'failed');
     },
   );
 }

@@ -8,6 +8,7 @@
  * kernel calls (asynchronous) never interleave within the engine.
  */
 
+import type { DownCause, EngineEvent, EngineEventListener } from './events.js';
 import { randomBytes } from 'node:crypto';
 import type { IpsecKernel, KernelEvent } from '../kernel/types.js';
 import { isWireError } from '../wire/errors.js';
@@ -111,11 +112,8 @@ export class Ikev2Engine implements EngineContext {
   private reqid = 0;
   /** Trap policies of on-demand connections (on-demand.ts). */
   readonly traps = new TrapTable(this);
-  /** Observers of SA lifecycle events (the connection manager). */
-  readonly listeners: {
-    established?: (sa: IkeSa) => void;
-    closed?: (sa: IkeSa) => void;
-  } = {};
+  /** Observers of lifecycle events (the connection manager): see events.ts. */
+  private readonly eventListeners = new Set<EngineEventListener>();
 
   constructor(
     readonly ports: EnginePorts,
@@ -143,12 +141,17 @@ export class Ikev2Engine implements EngineContext {
     return this.serial(() => this.handleDatagram(d));
   }
 
-  /** Starts an IKE_SA (and its first CHILD_SA) for a configured connection. */
-  initiate(name: string): Promise<IkeSa> {
+  /**
+   * Starts an IKE_SA (and its first CHILD_SA) for a configured connection, to
+   * `endpoints.remote` from `endpoints.local` when given (the manager picks
+   * them: the next remote endpoint, a resolved name, the routing table's
+   * source), else to the first configured remote address.
+   */
+  initiate(name: string, endpoints: { local?: string; remote?: string } = {}): Promise<IkeSa> {
     return this.serial(async () => {
       const conn = this.connections.find((c) => c.name === name);
       if (!conn) throw new Error(`no connection named ${name}`);
-      return this.startIkeSa(conn);
+      return this.startIkeSa(conn, endpoints);
     });
   }
 
@@ -172,12 +175,16 @@ export class Ikev2Engine implements EngineContext {
   }
 
   /** Starts an IKE_SA for `conn`; runs inside the work queue. */
-  startIkeSa(conn: IkeConnection): IkeSa {
+  startIkeSa(conn: IkeConnection, endpoints: { local?: string; remote?: string } = {}): IkeSa {
     const name = conn.name;
-    const remoteAddr = conn.remoteAddrs[0];
+    const remoteAddr = endpoints.remote ?? conn.remoteAddrs.find((a) => parseAddress(a));
     if (!remoteAddr || !parseAddress(remoteAddr))
       throw new Error(`connection ${name} has no remote address to initiate to`);
-    const localAddr = conn.localAddrs[0] ?? (remoteAddr.includes(':') ? '::' : '0.0.0.0');
+    const family = parseAddress(remoteAddr)!.family;
+    const localAddr =
+      endpoints.local ??
+      conn.localAddrs.find((a) => parseAddress(a)?.family === family) ??
+      (family === 6 ? '::' : '0.0.0.0');
     const sa = createInitiatorSa(
       this,
       conn,
@@ -291,7 +298,23 @@ export class Ikev2Engine implements EngineContext {
     this.requests.move(from, to);
   }
 
-  async closeSa(sa: IkeSa, reason: string): Promise<void> {
+  /** Subscribes to the engine's events; returns the function that unsubscribes. */
+  onEvent(listener: EngineEventListener): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  emit(event: EngineEvent): void {
+    for (const listener of this.eventListeners) {
+      try {
+        listener(event);
+      } catch (e) {
+        this.ports.logger.log('error', event.sa.label, `event listener failed: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  async closeSa(sa: IkeSa, reason: string, cause: DownCause = 'local'): Promise<void> {
     if (sa.state === 'closed') return;
     sa.state = 'closed';
     sa.closeReason = reason;
@@ -303,6 +326,7 @@ export class Ikev2Engine implements EngineContext {
       await bequeathPolicies(child, this.heirsOf(sa, child), this.kernel);
       if (sa.conn) await this.traps.claimPolicies(sa.conn.name, child);
       await removeChildSa(child, this.kernel);
+      this.emit({ type: 'child-down', sa, child, reason });
     }
     forgetIkeSa(this, sa);
     reissueChildDeletes(this, sa);
@@ -313,7 +337,7 @@ export class Ikev2Engine implements EngineContext {
     sa.wipe();
     this.ports.logger.log('info', sa.label, `IKE_SA closed: ${reason}`);
     if (sa.conn) await this.traps.restore(sa.conn.name);
-    this.listeners.closed?.(sa);
+    this.emit({ type: 'ike-down', sa, reason, cause });
     for (const resolve of this.closeWaiters.get(sa) ?? []) resolve();
     this.closeWaiters.delete(sa);
   }
@@ -335,6 +359,7 @@ export class Ikev2Engine implements EngineContext {
     scheduleChildRekey(this, sa, child);
     resolveDuplicateChild(this, sa, child);
     survivorGrew(this, sa);
+    this.emit({ type: 'child-up', sa, child });
   }
 
   async childRemoving(sa: IkeSa, child: ChildSa): Promise<void> {
@@ -342,6 +367,7 @@ export class Ikev2Engine implements EngineContext {
     await bequeathPolicies(child, this.heirsOf(sa, child), this.kernel);
     if (sa.conn && !sa.children.some((c) => c !== child && c.reqid === child.reqid))
       await this.traps.claimPolicies(sa.conn.name, child);
+    this.emit({ type: 'child-down', sa, child, reason: 'deleted' });
   }
 
   /** Other live CHILD_SAs of the same configured child that may take over `child`'s policies. */
@@ -356,18 +382,6 @@ export class Ikev2Engine implements EngineContext {
           c.installedPolicies.length > 0,
       ),
     );
-  }
-
-  async afterDown(conn: IkeConnection, action: 'none' | 'start' | 'trap'): Promise<void> {
-    if (action === 'trap') {
-      await this.traps.install(conn);
-      return;
-    }
-    if (action !== 'start') return;
-    // Never a second IKE_SA for the connection (the manual's duplicate tunnels).
-    if (this.sasOf(conn).some((o) => o.state !== 'deleting')) return;
-    const current = this.connections.find((c) => c.name === conn.name);
-    if (current) this.startIkeSa(current);
   }
 
   adoptSa(sa: IkeSa): void {
@@ -394,6 +408,7 @@ export class Ikev2Engine implements EngineContext {
     const conn = sa.conn;
     const peerId = sa.peerId;
     if (!conn || !peerId) return;
+    this.emit({ type: 'peer-restart', sa });
     const since = this.initAnsweredAt.get(sa) ?? this.ports.clock.now();
     for (const old of this.sasOf(conn)) {
       if (old === sa || !old.peerId || !identityMatches(old.peerId, peerId)) continue;
@@ -425,7 +440,7 @@ export class Ikev2Engine implements EngineContext {
       sa.label,
       `IKE_SA established between ${sa.local.address}[${sa.local.port}] and ${sa.remote.address}[${sa.remote.port}]`,
     );
-    this.listeners.established?.(sa);
+    this.emit({ type: 'ike-up', sa });
     startLiveness(this, sa);
     startNatKeepalive(this, sa);
     scheduleIkeRekey(this, sa);
@@ -567,7 +582,7 @@ export class Ikev2Engine implements EngineContext {
     // A half-open SA that never authenticates is dropped (strongSwan: half_open_timeout 30 s).
     const t = this.ports.clock.setTimer(30_000, () => {
       if (out.sa.state === 'connecting')
-        void this.serial(() => this.closeSa(out.sa, 'half-open timeout'));
+        void this.serial(() => this.closeSa(out.sa, 'half-open timeout', 'failed'));
     });
     out.sa.timers.add(t);
   }
@@ -585,7 +600,7 @@ export class Ikev2Engine implements EngineContext {
     }
     sa.outstanding?.timer?.cancel();
     sa.outstanding = undefined;
-    if (out.kind === 'failed') return this.closeSa(sa, out.reason);
+    if (out.kind === 'failed') return this.closeSa(sa, out.reason, 'failed');
     if (out.kind === 'resend') return this.sendInit(sa);
     sa.nextRequestId = 1;
     if (sa.natLocal || sa.natRemote) {
@@ -612,7 +627,7 @@ export class Ikev2Engine implements EngineContext {
     const packet = buildInitRequest(sa);
     sa.nextRequestId = 0;
     transmitRequest(this, sa, ExchangeType.IKE_SA_INIT, [packet], () => {
-      void this.serial(() => this.closeSa(sa, 'peer did not answer IKE_SA_INIT'));
+      void this.serial(() => this.closeSa(sa, 'peer did not answer IKE_SA_INIT', 'no-answer'));
     });
   }
 
@@ -643,7 +658,7 @@ export class Ikev2Engine implements EngineContext {
     try {
       if (handler) await handler.onResponse(opened);
     } catch (e) {
-      await this.closeSa(sa, `failed to process response: ${(e as Error).message}`);
+      await this.closeSa(sa, `failed to process response: ${(e as Error).message}`, 'failed');
       return;
     }
     void this.requests.pump(sa);
@@ -762,10 +777,10 @@ export class Ikev2Engine implements EngineContext {
       const conn = sa.conn;
       // A rekeyed or duplicate IKE_SA's delete ends no tunnel: no close action.
       const replaced = wasSuperseded(sa) || isRedundantIkeSa(sa);
-      await this.closeSa(sa, close);
-      // The manual's Close Action: what follows a delete by the peer.
-      if (conn && close === 'deleted by peer' && !replaced)
-        await this.afterDown(conn, conn.closeAction ?? 'none');
+      // The manager applies the manual's Close Action on a delete by the peer.
+      const cause: DownCause =
+        close !== 'deleted by peer' ? 'local' : replaced ? 'replaced' : 'peer-deleted';
+      await this.closeSa(sa, close, conn ? cause : 'local');
     }
   }
 

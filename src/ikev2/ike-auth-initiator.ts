@@ -151,7 +151,7 @@ async function processAuthResponse(
   const fail = async (reason: string) => {
     st.eap?.abort();
     if (st.offer) await releaseSpis(ctx, sa, st.offer.child);
-    await ctx.closeSa(sa, reason);
+    await ctx.closeSa(sa, reason, 'failed');
   };
   // RFC 7296 §2.21.2: an initiator that refuses the responder says so in a
   // separate INFORMATIONAL; we close without waiting for the answer.

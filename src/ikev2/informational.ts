@@ -177,7 +177,7 @@ export function deleteChildSa(ctx: EngineContext, sa: IkeSa, child: ChildSa): Pr
         await dropChild(ctx, sa, child, 'deleted (not answered)');
         // RFC 7296 §2.4: a request unanswered after the retransmissions means
         // the peer lost the IKE_SA (or is gone): the IKE_SA is dead too.
-        await ctx.closeSa(sa, 'peer did not answer a CHILD_SA delete');
+        await ctx.closeSa(sa, 'peer did not answer a CHILD_SA delete', 'failed');
         resolve();
       },
     );

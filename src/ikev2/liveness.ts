@@ -11,7 +11,6 @@
 
 import { ExchangeType } from '../wire/ikev2/index.js';
 import type { ChildSa } from './child-sa.js';
-import type { DpdAction } from './connection.js';
 import type { EngineContext } from './context.js';
 import type { IkeSa } from './ike-sa.js';
 
@@ -37,11 +36,6 @@ export function startLiveness(ctx: EngineContext, sa: IkeSa): void {
   const delay = (sa.conn?.dpdDelaySeconds ?? 0) * 1000;
   if (delay <= 0) return;
   ctx.schedule(sa, delay, () => checkLiveness(ctx, sa));
-}
-
-/** Maps the DPD action to what happens after the IKE_SA is gone. */
-export function dpdFollowUp(action: DpdAction | undefined): 'none' | 'start' | 'trap' {
-  return action === 'restart' ? 'start' : action === 'trap' ? 'trap' : 'none';
 }
 
 async function espArrived(ctx: EngineContext, sa: IkeSa): Promise<boolean> {
@@ -105,6 +99,7 @@ async function peerDead(ctx: EngineContext, sa: IkeSa): Promise<void> {
   if (sa.state === 'closed' || !conn) return;
   checking.delete(sa);
   ctx.ports.logger.log('info', sa.label, 'peer did not answer the liveness check: dead');
-  await ctx.closeSa(sa, 'peer is dead (DPD)');
-  await ctx.afterDown(conn, dpdFollowUp(conn.dpdAction));
+  ctx.emit({ type: 'dpd-timeout', sa });
+  // The manager applies the DPD action on the ike-down that follows.
+  await ctx.closeSa(sa, 'peer is dead (DPD)', 'dead-peer');
 }

@@ -31,11 +31,6 @@ interface Trap {
   readonly specs: readonly PolicySpec[];
 }
 
-/** Does the configuration ask for trap policies (start_action trap or start+trap)? */
-export function wantsTraps(conn: IkeConnection): boolean {
-  return conn.startAction === 'trap' || conn.startAction === 'start+trap';
-}
-
 function selectorsOr(list: readonly TrafficSelector[], address: string): TrafficSelector[] {
   if (list.length > 0) return [...list];
   const a = parseAddress(address);
@@ -63,6 +58,7 @@ function trapSpecs(conn: IkeConnection, child: ChildConnection, reqid: number): 
             },
             dir: 'out',
             priority: TRAP_PRIORITY,
+            ...(child.ifId ? { ifId: child.ifId } : {}),
             templates: [
               {
                 ...(child.mode === 'tunnel' ? { src: local, dst: remote } : {}),
@@ -145,7 +141,11 @@ export class TrapTable {
       this.traps.delete(name);
       for (const t of list) {
         for (const spec of t.specs) {
-          const id: PolicyId = { selector: spec.selector, dir: spec.dir };
+          const id: PolicyId = {
+            selector: spec.selector,
+            dir: spec.dir,
+            ...(spec.ifId ? { ifId: spec.ifId } : {}),
+          };
           const cur = await this.ctx.kernel.getPolicy(id).catch(() => undefined);
           // Only ours: a CHILD_SA may have replaced it (its reqid differs).
           if (cur?.templates[0]?.reqid === t.reqid)

@@ -89,7 +89,7 @@ export class RequestQueues {
     try {
       payloads = await next.build();
     } catch (e) {
-      await ctx.closeSa(sa, `cannot build request: ${(e as Error).message}`);
+      await ctx.closeSa(sa, `cannot build request: ${(e as Error).message}`, 'failed');
       return;
     } finally {
       this.#building.delete(sa);
@@ -107,7 +107,7 @@ export class RequestQueues {
         );
         sa.outstanding = undefined;
         if (next.onGiveUp) await next.onGiveUp();
-        else await ctx.closeSa(sa, 'peer did not answer (retransmission limit reached)');
+        else await ctx.closeSa(sa, 'peer did not answer (retransmission limit reached)', 'failed');
         // Whatever was queued behind the abandoned request goes out now.
         void this.pump(sa);
       });

@@ -432,6 +432,10 @@ export class MemoryKernel implements IpsecKernel {
     return this.network.defaultGateway(family);
   }
 
+  routeTo(dst: string): Promise<RouteInfo | undefined> {
+    return this.network.routeTo(dst);
+  }
+
   // ---------------------------------------------------------------- events and hooks
 
   onEvent(listener: KernelEventListener): () => void {

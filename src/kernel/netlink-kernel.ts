@@ -25,6 +25,7 @@ import {
   encodeDumpAddresses,
   encodeDumpLinks,
   encodeDumpRoutes,
+  encodeGetRouteTo,
   encodeGetLinkByName,
   encodeNewXfrmInterface,
   encodeRoute,
@@ -493,6 +494,23 @@ export class NetlinkKernel implements IpsecKernel {
     return this.decodeEach(parts, 'rtnetlink', (m) => decodeRoute(m.payload)).filter(
       (r) => table === 0 || r.table === table,
     );
+  }
+
+  async routeTo(dst: string): Promise<RouteInfo | undefined> {
+    try {
+      const parts = await this.call(
+        this.rtnl,
+        (s, p) => encodeGetRouteTo(dst, s, p),
+        'reply',
+        'get route',
+        dst,
+      );
+      return this.decodeOne(parts, 'get route', dst, (m) => decodeRoute(m.payload));
+    } catch (e) {
+      // ENETUNREACH / EHOSTUNREACH: no route, which is an answer, not a failure.
+      if (e instanceof KernelError && /UNREACH/.test(e.code)) return undefined;
+      throw e;
+    }
   }
 
   async defaultGateway(family: AddressFamily): Promise<RouteInfo | undefined> {

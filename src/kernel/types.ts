@@ -447,6 +447,12 @@ export interface IpsecKernel {
   listRoutes(opts?: { family?: AddressFamily; table?: number }): Promise<RouteInfo[]>;
   /** The main table's default route of a family, if any. */
   defaultGateway(family: AddressFamily): Promise<RouteInfo | undefined>;
+  /**
+   * The route the kernel would use towards `dst` (RTM_GETROUTE for one
+   * address, as `ip route get`), with the source address it picks in `src`;
+   * undefined when `dst` is unreachable.
+   */
+  routeTo(dst: string): Promise<RouteInfo | undefined>;
 
   /** Subscribes to kernel events; returns the function that unsubscribes. */
   onEvent(listener: KernelEventListener): () => void;

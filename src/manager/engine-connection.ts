@@ -4,7 +4,10 @@
  * address ranges. The engine never sees the YAML-level types.
  */
 
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { CredentialError } from '../auth/errors.js';
+import { isSecret } from '../config/secret.js';
 import { identityToWire } from '../auth/identity.js';
 import type {
   AddressSpec,
@@ -12,6 +15,7 @@ import type {
   Proposal as ConfigProposal,
   ConnectionConfig,
   IdentitySpec,
+  StyxConfig,
   TrafficSelectorSpec,
 } from '../config/types.js';
 import {
@@ -31,6 +35,8 @@ import {
   localRound,
   remoteRound,
 } from './auth-rounds.js';
+import type { ManagedConnection, RemoteEndpoint } from './connection-manager.js';
+import { policyOf } from './policy.js';
 
 const text = new TextEncoder();
 
@@ -102,6 +108,59 @@ export async function buildEngineConnections(
   return out;
 }
 
+/**
+ * The manager's view of each configured connection: the engine's definition,
+ * the appliance policy, the remote endpoints in order and a fingerprint that
+ * tells a reload whether anything changed.
+ */
+export async function buildManagedConnections(
+  config: Pick<StyxConfig, 'connections' | 'eapUsers' | 'daemon'>,
+  now: Date = new Date(),
+): Promise<ManagedConnection[]> {
+  const engines = await buildEngineConnections(config.connections, now, config.eapUsers);
+  return config.connections.map((c, i) => {
+    const base = engines[i]!;
+    const engine: IkeConnection = {
+      ...base,
+      natKeepaliveSeconds: Math.round(config.daemon.natKeepaliveMs / 1000),
+    };
+    return {
+      name: c.name,
+      engine,
+      policy: policyOf(c),
+      endpoints: remoteEndpoints(c.remoteAddrs),
+      fingerprint: configFingerprint(c, config.daemon.natKeepaliveMs),
+      config: c,
+    };
+  });
+}
+
+/** Remote addresses and host names to initiate to, in configured order. */
+export function remoteEndpoints(specs: readonly AddressSpec[]): RemoteEndpoint[] {
+  return specs.flatMap((s): RemoteEndpoint[] =>
+    s.kind === 'ip'
+      ? [{ kind: 'ip', address: s.address.text }]
+      : s.kind === 'fqdn'
+        ? [{ kind: 'name', name: s.name }]
+        : [],
+  );
+}
+
+/**
+ * Everything that defines a connection as one string: where it was read from
+ * is left out (moving a connection in the file changes nothing), secrets are
+ * replaced by a hash of their value (a changed PSK is a change; the value
+ * itself never lands in memory twice or in a log).
+ */
+export function configFingerprint(c: ConnectionConfig, natKeepaliveMs: number): string {
+  const json = JSON.stringify({ c, natKeepaliveMs }, (key, value: unknown) => {
+    if (key === 'source') return undefined;
+    if (isSecret(value)) return `sha256:${bytesToHex(sha256(value.reveal()))}`;
+    return value;
+  });
+  return bytesToHex(sha256(new TextEncoder().encode(json)));
+}
+
 export function engineProposal(p: ConfigProposal): Proposal {
   return {
     protocol: p.protocol,
@@ -133,8 +192,9 @@ function engineSelectors(specs: readonly TrafficSelectorSpec[]): TrafficSelector
   return out;
 }
 
-function engineChild(c: ChildConfig): ChildConnection {
+function engineChild(c: ChildConfig, ifId: number | undefined): ChildConnection {
   return {
+    ...(ifId !== undefined && { ifId }),
     name: c.name,
     mode: c.mode,
     protocol: c.protocol,
@@ -148,8 +208,6 @@ function engineChild(c: ChildConfig): ChildConnection {
     rekeyJitterSeconds: Math.round(c.randTimeMs / 1000),
     rekeyBytes: c.rekeyBytes,
     rekeyPackets: c.rekeyPackets,
-    startAction: c.startAction,
-    closeAction: c.closeAction,
   };
 }
 
@@ -174,18 +232,15 @@ export function engineConnection(
     ...(c.localAuth[1] && { local2: localRound(c, 1, creds, id) }),
     ...(c.remoteAuth[1] && { remote2: remoteRound(c, 1, creds, remoteId, eapUsers) }),
     ...(c.psk ? { psk: c.psk } : {}),
-    children: c.children.map(engineChild),
+    children: c.children.map((ch) => engineChild(ch, c.xfrmInterface?.ifId)),
     fragmentation: c.fragmentation !== 'no',
     fragmentSize: 1280,
     rekeySeconds: Math.round(c.rekeyTimeMs / 1000),
     overTimeSeconds: Math.round(c.overTimeMs / 1000),
     dpdDelaySeconds: Math.round(c.dpd.delayMs / 1000),
     dpdTimeoutSeconds: Math.round(c.dpd.timeoutMs / 1000),
-    dpdAction: c.dpd.action,
     rekey: c.rekey,
     rekeyJitterSeconds: Math.round(c.randTimeMs / 1000),
-    startAction: c.startAction,
-    closeAction: c.closeAction,
     forceEncap: c.natTraversal === 'force',
   };
 }

@@ -6,7 +6,8 @@
  * its SidePolicy fields, and the generator picks it up.
  */
 
-import type { ChildConnection, IkeConnection, StartAction } from '../ikev2/connection.js';
+import type { StartAction } from '../config/types.js';
+import type { ChildConnection, IkeConnection } from '../ikev2/connection.js';
 import { fqdnIdentity } from '../ikev2/identities.js';
 import type { Proposal } from '../ikev2/proposals.js';
 import { selectorFromCidr } from '../ikev2/traffic-selectors.js';
@@ -83,7 +84,7 @@ export function baseSide(
       dpdDelaySeconds: 0,
     },
     children: [],
-    policy: { startAction: 'none' },
+    policy: { startAction: 'none', closeAction: 'none', dpdAction: 'clear' },
   };
 }
 
@@ -95,8 +96,6 @@ function initType(rng: SimRandom, f: SimFeatures): StartAction {
 
 function setInitType(side: SideDraft, action: StartAction): void {
   side.policy.startAction = action;
-  // The engine installs trap policies for a close or DPD action `trap` from this too.
-  side.ike.startAction = action;
 }
 
 /** Who initiates (init type start, start+trap or trap): one side, or (sometimes) both. */
@@ -212,8 +211,8 @@ const actions: ConfigFeature = {
   enabled: (f) => f.actions,
   apply(rng, d) {
     for (const side of d.sides) {
-      side.ike.dpdAction = rng.pick(['clear', 'restart', 'trap'] as const);
-      side.ike.closeAction = rng.pick(['none', 'none', 'start', 'trap'] as const);
+      side.policy.dpdAction = rng.pick(['clear', 'restart', 'trap'] as const);
+      side.policy.closeAction = rng.pick(['none', 'none', 'start', 'trap'] as const);
     }
   },
 };

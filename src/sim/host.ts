@@ -1,5 +1,6 @@
 /**
- * A simulated gateway: one IKEv2 engine with its MemoryKernel, bound to an
+ * A simulated gateway: one host as styxd builds it (src/manager/host.ts: the
+ * IKEv2 engine, its MemoryKernel and the connection manager), bound to an
  * address on the memory network. A restart replaces engine and kernel with
  * fresh ones (same configuration, empty kernel, new randomness) and silences
  * the old generation: its timers are cancelled and whatever it still tries to
@@ -7,10 +8,13 @@
  */
 
 import type { IkeConnection } from '../ikev2/connection.js';
-import { Ikev2Engine } from '../ikev2/engine.js';
+import type { Ikev2Engine } from '../ikev2/engine.js';
 import type { IkeSa } from '../ikev2/ike-sa.js';
 import type { ClockPort, EngineLogger, LogLevel, TimerHandle } from '../ikev2/ports.js';
 import { MemoryKernel } from '../kernel/memory-kernel.js';
+import type { ConnectionManager } from '../manager/connection-manager.js';
+import { buildHost } from '../manager/host.js';
+import { type ConnectionPolicy, DEFAULT_POLICY } from '../manager/policy.js';
 import type { ManualClock } from './manual-clock.js';
 import type { MemoryNetwork } from './memory-network.js';
 import { deriveSeed, seededBytes } from './random.js';
@@ -26,6 +30,7 @@ export interface HostObserver {
 
 export class SimHost {
   engine!: Ikev2Engine;
+  manager!: ConnectionManager;
   kernel!: MemoryKernel;
   /** 0 for the first boot, +1 for each restart. */
   generation = -1;
@@ -36,6 +41,8 @@ export class SimHost {
     readonly name: string,
     readonly address: string,
     readonly connections: readonly IkeConnection[],
+    /** Each connection's Init Type, Close Action and DPD Action: the manager acts on them. */
+    readonly policies: ReadonlyMap<string, ConnectionPolicy>,
     private readonly seed: number,
     private readonly clock: ManualClock,
     private readonly net: MemoryNetwork,
@@ -78,35 +85,46 @@ export class SimHost {
       now: () => this.clock.now(),
       seed: deriveSeed(this.seed, `${this.name}/kernel/${gen}`) || 1,
     });
-    const engine = new Ikev2Engine(
-      {
-        network: { send: (d, l, r) => (alive.value ? port.send(d, l, r) : undefined) },
-        clock,
-        random: seededBytes(`${this.seed}/${this.name}/${gen}`),
-        logger,
+    const report = (what: string) => (e: unknown) => {
+      if (alive.value) this.observer.error(this.name, what, e);
+    };
+    const host = buildHost({
+      network: { send: (d, l, r) => (alive.value ? port.send(d, l, r) : undefined) },
+      clock,
+      random: seededBytes(`${this.seed}/${this.name}/${gen}`),
+      logger,
+      kernel: this.kernel,
+      managerLog: (level, message) => {
+        if (alive.value) this.observer.engineLog(this.name, level, 'manager', message);
       },
-      this.kernel,
-    );
-    engine.setConnections(this.connections);
-    engine.listeners.established = (sa) => {
-      if (alive.value) this.observer.established(this, sa);
-    };
-    engine.listeners.closed = (sa) => {
-      if (alive.value) this.observer.closed(this, sa);
-    };
-    // What styxd does: the kernel's events (EXPIRE, ACQUIRE, MAPPING) go to the engine.
-    this.kernel.onEvent((ev) => {
-      if (!alive.value) return;
-      engine.kernelEvent(ev).catch((e) => {
-        if (alive.value) this.observer.error(this.name, `kernel event ${ev.type}`, e);
-      });
+      onError: (what, e) => report(what)(e),
     });
-    this.engine = engine;
-    this.net.bind(this.address, (d) =>
-      engine.receive(d).catch((e) => {
-        if (alive.value) this.observer.error(this.name, 'receive', e);
-      }),
-    );
+    host.engine.onEvent((ev) => {
+      if (!alive.value) return;
+      if (ev.type === 'ike-up') this.observer.established(this, ev.sa);
+      else if (ev.type === 'ike-down') this.observer.closed(this, ev.sa);
+    });
+    this.engine = host.engine;
+    this.manager = host.manager;
+    this.net.bind(this.address, (d) => host.receive(d));
+  }
+
+  /** The real connection manager's start: start actions (initiate, trap policies). */
+  startManager(): void {
+    const alive = this.alive;
+    this.manager
+      .start(
+        this.connections.map((engine) => ({
+          name: engine.name,
+          engine,
+          policy: this.policies.get(engine.name) ?? DEFAULT_POLICY,
+          endpoints: engine.remoteAddrs.map((address) => ({ kind: 'ip' as const, address })),
+          fingerprint: engine.name,
+        })),
+      )
+      .catch((e) => {
+        if (alive.value) this.observer.error(this.name, 'manager start', e);
+      });
   }
 
   /**

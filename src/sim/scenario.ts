@@ -6,22 +6,17 @@
  * by `generateScenario` (scenario-generator.ts).
  */
 
-import type { IkeConnection, StartAction } from '../ikev2/connection.js';
+import type { IkeConnection } from '../ikev2/connection.js';
+import type { ConnectionPolicy } from '../manager/policy.js';
 import type { LinkConditions } from './memory-network.js';
 
 /**
- * What a side's connection manager does with a connection at boot: the
- * manual's Init Type. DPD action and close action are engine configuration
- * (IkeConnection.dpdAction, closeAction) that the engine carries out itself.
+ * What a side's connection manager does with a connection: the manual's Init
+ * Type (start: initiate when the daemon starts; trap: trap policies, traffic
+ * starts the tunnel; start+trap: both; none: responder only), Close Action and
+ * DPD Action. The simulated hosts run the real ConnectionManager with it.
  */
-export interface SidePolicy {
-  /**
-   * start: initiate when the daemon starts (and the operator may `up`);
-   * trap: install trap policies, traffic starts the tunnel; start+trap: both;
-   * none: responder only.
-   */
-  readonly startAction: StartAction;
-}
+export type SidePolicy = ConnectionPolicy;
 
 /** Does this side initiate at boot (and take operator `up`)? */
 export const startsAtBoot = (p: SidePolicy): boolean =>

@@ -20,7 +20,7 @@ import { ManualClock } from './manual-clock.js';
 import { MemoryNetwork } from './memory-network.js';
 import { deriveSeed, seededRandom } from './random.js';
 import type { PairSpec, Scenario } from './scenario.js';
-import { describeLink, startsAtBoot, trapsTraffic } from './scenario.js';
+import { describeLink, startsAtBoot } from './scenario.js';
 
 /**
  * raw: `up` always calls Ikev2Engine.initiate and `down` always
@@ -77,12 +77,14 @@ export class SimWorld implements HostObserver {
       };
     }
     for (const h of scenario.hosts) {
-      const conns = scenario.pairs.flatMap((p) =>
-        p.hosts.flatMap((n, i) => (n === h.name ? [p.conns[i]!] : [])),
+      const sides = scenario.pairs.flatMap((p) =>
+        p.hosts.flatMap((n, i) => (n === h.name ? [{ conn: p.conns[i]!, policy: p.policies[i]! }] : [])),
       );
+      const conns = sides.map((s) => s.conn);
+      const policies = new Map(sides.map((s) => [s.conn.name, s.policy]));
       this.hosts.set(
         h.name,
-        new SimHost(h.name, h.address, conns, scenario.seed, this.clock, this.net, this),
+        new SimHost(h.name, h.address, conns, policies, scenario.seed, this.clock, this.net, this),
       );
     }
     for (const p of scenario.pairs)
@@ -113,10 +115,11 @@ export class SimWorld implements HostObserver {
     this.initiatedSinceBoot.set(h.name, new Set());
     h.boot();
     for (const p of this.pairsOf(h.name)) {
-      const policy = p.policies[p.hosts.indexOf(h.name)]!;
-      if (trapsTraffic(policy)) h.call(`installTraps ${p.name}`, (e) => e.installTraps(p.name));
-      if (startsAtBoot(policy)) this.up(h.name, p.name);
+      if (startsAtBoot(p.policies[p.hosts.indexOf(h.name)]!))
+        this.intents.set(p.name, { intent: 'up', by: h.name, since: this.clock.now() });
     }
+    // The real manager applies the start actions (initiate, trap policies).
+    h.startManager();
   }
 
   /**

@@ -4,10 +4,11 @@ import {
   escapeRegExp,
   evaluateText,
   parsePingSummary,
-  parseShard,
+  parseQueue,
+  queueOrder,
+  formatQueue,
   resultLine,
   selectByPattern,
-  shardOf,
   splitPerNamespace,
   summaryLine,
   xfrmEntries,
@@ -158,19 +159,23 @@ describe('splitPerNamespace', () => {
   });
 });
 
-describe('shards', () => {
-  it('parses K/N and refuses what is not a shard', () => {
-    expect(parseShard('1/2')).toEqual({ index: 1, count: 2 });
-    expect(parseShard('0/1')).toEqual({ index: 0, count: 1 });
-    expect(parseShard('2/2')).toBeUndefined();
-    expect(parseShard('0/0')).toBeUndefined();
-    expect(parseShard('x')).toBeUndefined();
+describe('the work queue', () => {
+  it('puts the longest bound first and breaks ties by name', () => {
+    const order = queueOrder([
+      { name: 'b', boundS: 100 },
+      { name: 'long', boundS: 400 },
+      { name: 'a', boundS: 100 },
+    ]);
+    expect(order.map((e) => e.name)).toEqual(['long', 'a', 'b']);
   });
 
-  it('splits a list into disjoint shards that together cover it', () => {
-    const items = ['a', 'b', 'c', 'd', 'e'];
-    const parts = [0, 1, 2].map((index) => shardOf(items, { index, count: 3 }));
-    expect(parts).toEqual([['a', 'd'], ['b', 'e'], ['c']]);
-    expect(parts.flat().sort()).toEqual(items);
+  it('reads back what it writes and skips malformed lines', () => {
+    const entries = [
+      { name: 'x-one', boundS: 210 },
+      { name: 'x-two', boundS: 300 },
+    ];
+    const text = formatQueue(entries);
+    expect(text).toBe('x-two 300\nx-one 210\n');
+    expect(parseQueue(`${text}garbage\n\nname-without-bound\n`)).toEqual(queueOrder(entries));
   });
 });

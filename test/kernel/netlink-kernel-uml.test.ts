@@ -7,18 +7,24 @@
  * is completed with UPDSA, and a 2 s soft / 4 s hard lifetime gives both
  * EXPIRE events. The boot takes ~20 s, so it runs when STYX_UML=1.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-const UML = '/usr/bin/linux.uml';
-const skipReason = !existsSync(UML)
-  ? `needs ${UML} (apt-get install user-mode-linux)`
-  : process.env.STYX_UML !== '1'
+const ROOT = resolve(import.meta.dirname, '../..');
+const skipReason =
+  process.env.STYX_UML !== '1'
     ? 'set STYX_UML=1 to boot User-Mode Linux'
-    : undefined;
+    : !existsSync('/usr/src/linux-source-6.1.tar.xz')
+      ? 'needs the lab kernel source (scripts/setup.sh installs linux-source-6.1)'
+      : undefined;
+/** The lab's kernel (interop/kernel/build.sh builds it once and caches it). */
+const umlKernel = () =>
+  execFileSync('bash', [join(ROOT, 'interop/kernel/build.sh'), '--path'], {
+    encoding: 'utf8',
+  }).trim();
 
 const hex = (n: number, seed: number) =>
   Buffer.from(Uint8Array.from({ length: n }, (_, i) => (seed + i) & 0xff)).toString('hex');
@@ -29,14 +35,14 @@ describe.skipIf(skipReason !== undefined)(
     // biome-ignore lint/suspicious/noExplicitAny: JSON printed by the fixture; the assertions check its shape
     let out: Record<string, any>;
     beforeAll(() => {
-      const root = resolve(import.meta.dirname, '../..');
+      const root = ROOT;
       const dir = mkdtempSync(join(tmpdir(), 'styx-uml-'));
       const file = join(dir, 'out.json');
       try {
         const run = spawnSync(
           'setsid',
           [
-            UML,
+            umlKernel(),
             'mem=512M',
             'root=/dev/root',
             'rootfstype=hostfs',

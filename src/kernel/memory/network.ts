@@ -5,7 +5,7 @@
  * each change. The kernel wraps every call (`run`) to count it and turn throws
  * into rejections.
  */
-import { type AddressFamily, familyOf, normalizeAddress } from '../address.js';
+import { type AddressFamily, addressToBytes, familyOf, normalizeAddress } from '../address.js';
 import { errnoOf, KernelError } from '../errors.js';
 import { pickDefaultRoute } from '../routes.js';
 import type {
@@ -200,7 +200,32 @@ export class MemoryNetwork {
     );
   }
 
+  /** Longest prefix match in the main table; the source is the route's, else the link's first address. */
+  async routeTo(dst: string): Promise<RouteInfo | undefined> {
+    const family = familyOf(dst);
+    const target = addressToBytes(dst);
+    const candidates = (await this.listRoutes({ family })).filter((r) =>
+      prefixContains(addressToBytes(r.dst), r.prefixLen, target),
+    );
+    const best = candidates.sort(
+      (a, b) => b.prefixLen - a.prefixLen || (a.metric ?? 0) - (b.metric ?? 0),
+    )[0];
+    if (!best) return undefined;
+    const src =
+      best.src ?? this.addresses.find((a) => a.index === best.oif && a.family === family)?.address;
+    return { ...best, ...(src !== undefined && { src }) };
+  }
+
   async defaultGateway(family: AddressFamily): Promise<RouteInfo | undefined> {
     return pickDefaultRoute(await this.listRoutes({ family }));
   }
+}
+
+function prefixContains(network: Uint8Array, prefixLen: number, address: Uint8Array): boolean {
+  if (network.length !== address.length) return false;
+  for (let bit = 0; bit < prefixLen; bit++) {
+    const mask = 0x80 >> (bit % 8);
+    if ((network[bit >> 3]! & mask) !== (address[bit >> 3]! & mask)) return false;
+  }
+  return true;
 }

@@ -188,6 +188,17 @@ export function encodeDumpRoutes(
   });
 }
 
+/** RTM_GETROUTE for one destination (`ip route get DST`): the kernel answers with the route it picks. */
+export function encodeGetRouteTo(dst: string, seq: number, pid = 0): Uint8Array {
+  const family = familyOf(dst);
+  return buildMessage({ type: RTM.GETROUTE, flags: NLM_F_REQUEST, seq, pid }, (w) => {
+    w.u8(afOf(family))
+      .u8(family === 4 ? 32 : 128)
+      .zeros(10);
+    writeAddressAttr(w, RTA.DST, dst);
+  });
+}
+
 // ---------------------------------------------------------------- decoding
 
 function stringAttr(r: ByteReader): string {

@@ -121,8 +121,9 @@ function readXfrmInterface(
     ),
   );
   const routes =
-    f.get('routes', (n, p) => reader.list(n, p, (item, ip, text) => readXfrmRoute(reader, item, ip, text))) ??
-    [];
+    f.get('routes', (n, p) =>
+      reader.list(n, p, (item, ip, text) => readXfrmRoute(reader, item, ip, text)),
+    ) ?? [];
   return ifId === undefined ? undefined : { ifId, ...(name !== undefined && { name }), routes };
 }
 
@@ -138,7 +139,9 @@ function readXfrmRoute(
   const subnet = (n: YamlNode, p: string, t?: string) => {
     const value = t ?? reader.text(n, p, ROUTE_EXPECTED);
     if (value === undefined) return undefined;
-    const parsed = value.includes('/') ? parseSubnet(value) : { error: `expected ${ROUTE_EXPECTED}` };
+    const parsed = value.includes('/')
+      ? parseSubnet(value)
+      : { error: `expected ${ROUTE_EXPECTED}` };
     if ('error' in parsed) reader.error(n, p, `"${value}" is not allowed; ${parsed.error}`);
     return 'error' in parsed ? undefined : parsed;
   };

@@ -5,12 +5,11 @@
  * kernel; SIGHUP reloads the configuration.
  */
 
+import { lookup } from 'node:dns/promises';
 import { formatConfigError, loadConfigFile } from '../config/load.js';
-import type { StyxConfig } from '../config/types.js';
+import type { DaemonSettings, StyxConfig } from '../config/types.js';
 import { ControlServer } from '../control/server.js';
 import { ControlError, type ControlHandler } from '../control/types.js';
-import { lookup } from 'node:dns/promises';
-import type { DaemonSettings } from '../config/types.js';
 import type { EngineOptions } from '../ikev2/context.js';
 import { systemRandom } from '../ikev2/engine.js';
 import { systemClock } from '../ikev2/ports.js';
@@ -57,7 +56,8 @@ export function controlHandler(run: Running, configPath: string): ControlHandler
           setTimeout(() => r({ ok: false, reason: 'timeout' }), UP_TIMEOUT_MS).unref(),
         ),
       ]);
-      if (!outcome.ok) throw new ControlError('FAILED', `connection ${name} failed: ${outcome.reason}`);
+      if (!outcome.ok)
+        throw new ControlError('FAILED', `connection ${name} failed: ${outcome.reason}`);
       return {
         message: outcome.already
           ? `connection ${name} is already up`
@@ -136,18 +136,6 @@ function systemLookups(kernel: IpsecKernel): NetworkLookups {
   };
 }
 
-function waitFor(cond: () => boolean, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const start = Date.now();
-    const tick = () => {
-      if (cond()) resolve(true);
-      else if (Date.now() - start > timeoutMs) resolve(false);
-      else setTimeout(tick, 50);
-    };
-    tick();
-  });
-}
-
 export async function main(argv: readonly string[]): Promise<number> {
   const args = parseStyxdArgs(argv);
   if (args.kind === 'help') {
@@ -209,8 +197,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     options: engineOptions(d),
     managerLog: (level, message) => logger.log(level, 'manager', message),
     lookups: systemLookups(kernel),
-    features: applianceFeatures(kernel, (level, message) => logger.log(level, 'appliance', message)),
-    onError: (what, e) => logger.error('ike', `unexpected error in ${what}: ${(e as Error).message}`),
+    features: applianceFeatures(kernel, (level, message) =>
+      logger.log(level, 'appliance', message),
+    ),
+    onError: (what, e) =>
+      logger.error('ike', `unexpected error in ${what}: ${(e as Error).message}`),
   });
   const run: Running = { config, logger, host };
   const control = await ControlServer.listen({

@@ -4,11 +4,11 @@
  * lets each exchange module be read and tested on its own.
  */
 
-import type { DownCause, EngineEvent } from './events.js';
 import type { IpsecKernel } from '../kernel/types.js';
 import type { IkePayload } from '../wire/ikev2/index.js';
 import type { ChildSa } from './child-sa.js';
 import type { ChildConnection, IkeConnection } from './connection.js';
+import type { DownCause, EngineEvent } from './events.js';
 import type { IkeSa } from './ike-sa.js';
 import type { EnginePorts } from './ports.js';
 import type { RetransmitPolicy } from './retransmit.js';

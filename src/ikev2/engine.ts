@@ -8,7 +8,6 @@
  * kernel calls (asynchronous) never interleave within the engine.
  */
 
-import type { DownCause, EngineEvent, EngineEventListener } from './events.js';
 import { randomBytes } from 'node:crypto';
 import type { IpsecKernel, KernelEvent } from '../kernel/types.js';
 import { isWireError } from '../wire/errors.js';
@@ -35,6 +34,7 @@ import {
   resolveDuplicateIkeSa,
   survivorGrew,
 } from './duplicates.js';
+import type { DownCause, EngineEvent, EngineEventListener } from './events.js';
 import { openProtected, sendPackets, sendResponse, transmitRequest } from './exchange-io.js';
 import { identityMatches } from './identities.js';
 import { processAuthRequest, startIkeAuth } from './ike-auth.js';
@@ -309,7 +309,11 @@ export class Ikev2Engine implements EngineContext {
       try {
         listener(event);
       } catch (e) {
-        this.ports.logger.log('error', event.sa.label, `event listener failed: ${(e as Error).message}`);
+        this.ports.logger.log(
+          'error',
+          event.sa.label,
+          `event listener failed: ${(e as Error).message}`,
+        );
       }
     }
   }

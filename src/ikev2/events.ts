@@ -16,7 +16,13 @@ import type { IkeSa } from './ike-sa.js';
  * - `local`: we closed it (operator, reload, shutdown, INITIAL_CONTACT);
  * - `failed`: negotiation or authentication failed, or an exchange timed out.
  */
-export type DownCause = 'peer-deleted' | 'dead-peer' | 'no-answer' | 'replaced' | 'local' | 'failed';
+export type DownCause =
+  | 'peer-deleted'
+  | 'dead-peer'
+  | 'no-answer'
+  | 'replaced'
+  | 'local'
+  | 'failed';
 
 export type EngineEvent =
   | { readonly type: 'ike-up'; readonly sa: IkeSa }

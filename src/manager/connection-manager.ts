@@ -27,10 +27,12 @@ export interface ManagedEngine {
 }
 
 /** A remote endpoint as configured: an address, or a host name resolved at each use. */
-export type RemoteEndpoint = { readonly kind: 'ip'; readonly address: string } | {
-  readonly kind: 'name';
-  readonly name: string;
-};
+export type RemoteEndpoint =
+  | { readonly kind: 'ip'; readonly address: string }
+  | {
+      readonly kind: 'name';
+      readonly name: string;
+    };
 
 export interface ManagedConnection {
   readonly name: string;
@@ -229,14 +231,18 @@ export class ConnectionManager {
         return [] as string[];
       });
       for (const remote of addresses) {
-        if (this.stopping || this.conns.get(c.name) !== c) throw new ManagerError('FAILED', 'connection removed');
+        if (this.stopping || this.conns.get(c.name) !== c)
+          throw new ManagerError('FAILED', 'connection removed');
         const local = await this.localFor(c, remote);
         const sa = await this.deps.engine.initiate(c.name, { remote, ...(local && { local }) });
         const outcome = await this.settled(sa);
         if (outcome.type === 'ike-up') return sa;
         failures.push(`${remote}: ${outcome.reason}`);
         if (outcome.cause !== 'no-answer') throw new ManagerError('FAILED', failures.join('; '));
-        this.deps.log('info', `connection ${c.name}: ${remote} did not answer, trying the next remote endpoint`);
+        this.deps.log(
+          'info',
+          `connection ${c.name}: ${remote} did not answer, trying the next remote endpoint`,
+        );
       }
     }
     throw new ManagerError(
@@ -286,7 +292,10 @@ export class ConnectionManager {
     if (this.stopping) return;
     const next = followUp(ev.cause, c.policy);
     if (next === 'none') return;
-    this.deps.log('info', `connection ${c.name}: ${ev.reason}; ${next === 'start' ? 'starting again' : 'trap policies back in place'}`);
+    this.deps.log(
+      'info',
+      `connection ${c.name}: ${ev.reason}; ${next === 'start' ? 'starting again' : 'trap policies back in place'}`,
+    );
     if (next === 'trap') {
       void this.deps.engine
         .installTraps(c.name)
@@ -312,14 +321,18 @@ export class ConnectionManager {
     if (this.upConns.has(c.name)) return;
     this.upConns.add(c.name);
     for (const f of this.deps.features ?? []) {
-      f.up?.(c, sa).catch((e) => this.deps.log('error', `${f.name} ${c.name}: ${(e as Error).message}`));
+      f.up?.(c, sa).catch((e) =>
+        this.deps.log('error', `${f.name} ${c.name}: ${(e as Error).message}`),
+      );
     }
   }
 
   private featuresDown(c: ManagedConnection): void {
     if (!this.upConns.delete(c.name)) return;
     for (const f of this.deps.features ?? []) {
-      f.down?.(c).catch((e) => this.deps.log('error', `${f.name} ${c.name}: ${(e as Error).message}`));
+      f.down?.(c).catch((e) =>
+        this.deps.log('error', `${f.name} ${c.name}: ${(e as Error).message}`),
+      );
     }
   }
 }

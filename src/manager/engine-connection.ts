@@ -7,8 +7,8 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { CredentialError } from '../auth/errors.js';
-import { isSecret } from '../config/secret.js';
 import { identityToWire } from '../auth/identity.js';
+import { isSecret } from '../config/secret.js';
 import type {
   AddressSpec,
   ChildConfig,

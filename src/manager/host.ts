@@ -4,9 +4,10 @@
  * simulator and the handshake bench all build their hosts here, so each
  * drives the same wiring and the same manager logic.
  */
+
+import type { RandomSource } from '../crypto/types.js';
 import type { EngineOptions } from '../ikev2/context.js';
 import { Ikev2Engine } from '../ikev2/engine.js';
-import type { RandomSource } from '../crypto/types.js';
 import type { ClockPort, Datagram, EngineLogger, NetworkPort } from '../ikev2/ports.js';
 import type { IpsecKernel } from '../kernel/types.js';
 import {

@@ -106,6 +106,8 @@ export class SimHost {
     });
     this.engine = host.engine;
     this.manager = host.manager;
+    // Configured from the first moment, as styxd's engine is before its manager starts.
+    host.engine.setConnections(this.connections);
     this.net.bind(this.address, (d) => host.receive(d));
   }
 

@@ -78,7 +78,9 @@ export class SimWorld implements HostObserver {
     }
     for (const h of scenario.hosts) {
       const sides = scenario.pairs.flatMap((p) =>
-        p.hosts.flatMap((n, i) => (n === h.name ? [{ conn: p.conns[i]!, policy: p.policies[i]! }] : [])),
+        p.hosts.flatMap((n, i) =>
+          n === h.name ? [{ conn: p.conns[i]!, policy: p.policies[i]! }] : [],
+        ),
       );
       const conns = sides.map((s) => s.conn);
       const policies = new Map(sides.map((s) => [s.conn.name, s.policy]));

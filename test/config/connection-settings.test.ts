@@ -137,9 +137,15 @@ describe('valid connection settings', () => {
     [
       'xfrm_interface: { if_id: 42, name: xfrm42 }',
       (c) => c.xfrmInterface,
-      { ifId: 42, name: 'xfrm42' },
+      { ifId: 42, name: 'xfrm42', routes: [] },
     ],
-    ['xfrm_interface: { if_id: 7 }', (c) => c.xfrmInterface, { ifId: 7 }],
+    ['xfrm_interface: { if_id: 7 }', (c) => c.xfrmInterface, { ifId: 7, routes: [] }],
+    [
+      'xfrm_interface: { if_id: 7, routes: [10.2.0.0/16, { to: 10.3.0.0/24, metric: 50 }] }',
+      (c) =>
+        c.xfrmInterface?.routes.map((r) => `${r.to.from.text}/${r.to.prefix} ${r.metric ?? '-'}`),
+      ['10.2.0.0/16 -', '10.3.0.0/24 50'],
+    ],
     ['keyingtries: 0', (c) => c.keyingTries, 0],
     ['unique: replace', (c) => c.unique, 'replace'],
     [

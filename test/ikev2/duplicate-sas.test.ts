@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { fqdnIdentity } from '../../src/ikev2/identities.js';
 import type { IkeSa } from '../../src/ikev2/ike-sa.js';
 import { spiHex } from '../../src/ikev2/ike-sa.js';
-import { child, connection, makePair } from '../support/engine-pair.js';
+import { child, configureSide, connection, makePair } from '../support/engine-pair.js';
 
 type Pair = ReturnType<typeof makePair>;
 type Side = Pair['a'];
@@ -20,24 +20,30 @@ function configure(pair: Pair, children: number, over: object = {}) {
     Array.from({ length: children }, (_, k) =>
       child(`c${k}`, `10.${l}.${k}.0/24`, `10.${r}.${k}.0/24`),
     );
-  pair.a.engine.setConnections([
-    connection('ab', '192.0.2.1', '192.0.2.2', {
-      local: { method: 'psk', id: fqdnIdentity('moon') },
-      remote: { method: 'psk', id: fqdnIdentity('sun') },
-      children: kids(1, 2),
-      closeAction: 'start',
-      ...over,
-    }),
-  ]);
-  pair.b.engine.setConnections([
-    connection('ab', '192.0.2.2', '192.0.2.1', {
-      local: { method: 'psk', id: fqdnIdentity('sun') },
-      remote: { method: 'psk', id: fqdnIdentity('moon') },
-      children: kids(2, 1),
-      closeAction: 'start',
-      ...over,
-    }),
-  ]);
+  void configureSide(
+    pair.a,
+    [
+      connection('ab', '192.0.2.1', '192.0.2.2', {
+        local: { method: 'psk', id: fqdnIdentity('moon') },
+        remote: { method: 'psk', id: fqdnIdentity('sun') },
+        children: kids(1, 2),
+        ...over,
+      }),
+    ],
+    { closeAction: 'start' },
+  );
+  void configureSide(
+    pair.b,
+    [
+      connection('ab', '192.0.2.2', '192.0.2.1', {
+        local: { method: 'psk', id: fqdnIdentity('sun') },
+        remote: { method: 'psk', id: fqdnIdentity('moon') },
+        children: kids(2, 1),
+        ...over,
+      }),
+    ],
+    { closeAction: 'start' },
+  );
 }
 
 const key = (sa: IkeSa) => `${spiHex(sa.spiI)}_${spiHex(sa.spiR)}`;

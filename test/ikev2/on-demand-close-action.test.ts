@@ -11,7 +11,7 @@ async function outPolicies(side: Pair['a']) {
 
 describe('on-demand tunnels (trap policies) and close actions', () => {
   it('start_action trap: an outbound trap policy, and the ACQUIRE of a packet starts the tunnel with the trap reqid', async () => {
-    const pair = lifecyclePair({ a: { ike: { startAction: 'trap' } } });
+    const pair = lifecyclePair({ a: { policy: { startAction: 'trap' } } });
     expect(await pair.a.engine.installTraps('a')).toBe(1);
     const traps = await outPolicies(pair.a);
     expect(traps).toHaveLength(1);
@@ -26,7 +26,7 @@ describe('on-demand tunnels (trap policies) and close actions', () => {
   });
 
   it('close action none with a trap: after the peer deletes, the trap is back and traffic restarts the tunnel', async () => {
-    const pair = lifecyclePair({ a: { ike: { startAction: 'trap', closeAction: 'none' } } });
+    const pair = lifecyclePair({ a: { policy: { startAction: 'trap', closeAction: 'none' } } });
     await pair.a.engine.installTraps('a');
     pair.a.kernel.triggerAcquire(flow);
     expect(await pair.run(() => pair.childrenOf(pair.b).length === 1)).toBe(true);
@@ -45,7 +45,7 @@ describe('on-demand tunnels (trap policies) and close actions', () => {
   });
 
   it('the peer deleting only the CHILD_SA hands its outbound policy back to the trap, never deleting it', async () => {
-    const pair = lifecyclePair({ a: { ike: { startAction: 'trap' } } });
+    const pair = lifecyclePair({ a: { policy: { startAction: 'trap' } } });
     await pair.a.engine.installTraps('a');
     pair.a.kernel.triggerAcquire(flow);
     expect(await pair.run(() => pair.childrenOf(pair.b).length === 1)).toBe(true);
@@ -74,7 +74,7 @@ describe('on-demand tunnels (trap policies) and close actions', () => {
   });
 
   it('close action start: a delete by the peer is followed by a new IKE_SA, exactly one', async () => {
-    const pair = lifecyclePair({ a: { ike: { closeAction: 'start' } } });
+    const pair = lifecyclePair({ a: { policy: { closeAction: 'start' } } });
     await pair.a.engine.initiate('a');
     expect(await pair.run(() => pair.childrenOf(pair.b).length === 1)).toBe(true);
     const first = pair.a.engine.listSas()[0]!;

@@ -48,7 +48,10 @@ describe('dead peer detection (RFC 7296 §2.4)', () => {
 
   it('action clear: a cut-off peer is declared dead within delay + timeout and everything is removed', async () => {
     const pair = lifecyclePair({
-      a: { ike: { dpdDelaySeconds: 10, dpdTimeoutSeconds: 30, dpdAction: 'clear' } },
+      a: {
+        ike: { dpdDelaySeconds: 10, dpdTimeoutSeconds: 30 },
+        policy: { dpdAction: 'clear' },
+      },
     });
     await establish(pair);
     const t0 = pair.clock.now();
@@ -63,7 +66,10 @@ describe('dead peer detection (RFC 7296 §2.4)', () => {
 
   it('action restart: a new IKE_SA comes up once the peer is reachable again, and only one', async () => {
     const pair = lifecyclePair({
-      a: { ike: { dpdDelaySeconds: 5, dpdTimeoutSeconds: 15, dpdAction: 'restart' } },
+      a: {
+        ike: { dpdDelaySeconds: 5, dpdTimeoutSeconds: 15 },
+        policy: { dpdAction: 'restart' },
+      },
     });
     await establish(pair);
     const first = pair.a.engine.listSas()[0]!;
@@ -84,7 +90,10 @@ describe('dead peer detection (RFC 7296 §2.4)', () => {
 
   it('action trap: trap policies take the place of the tunnel and traffic brings it back', async () => {
     const pair = lifecyclePair({
-      a: { ike: { dpdDelaySeconds: 5, dpdTimeoutSeconds: 15, dpdAction: 'trap' } },
+      a: {
+        ike: { dpdDelaySeconds: 5, dpdTimeoutSeconds: 15 },
+        policy: { dpdAction: 'trap' },
+      },
     });
     await establish(pair);
     cut(pair);

@@ -51,7 +51,7 @@ describe('IKE_SA rekey (RFC 7296 §2.18)', () => {
 
   it('rekeys repeatedly and a peer delete of the old IKE_SA triggers no close action', async () => {
     const pair = lifecyclePair({
-      a: { ike: { rekeySeconds: 15, closeAction: 'start' } },
+      a: { ike: { rekeySeconds: 15 }, policy: { closeAction: 'start' } },
     });
     await establish(pair);
     await pair.run(() => false, 62_000);

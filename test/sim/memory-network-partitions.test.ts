@@ -99,7 +99,7 @@ describe('simulated host restart', () => {
       rekeySeconds: 0,
       dpdDelaySeconds: 0,
     };
-    const host = new SimHost('a', A.address, [conn], 9, clock, net, observer);
+    const host = new SimHost('a', A.address, [conn], new Map(), 9, clock, net, observer);
     host.boot();
     const first = host.engine;
     await first.initiate('x');

@@ -11,6 +11,8 @@ import type { EngineLogger } from '../../src/ikev2/ports.js';
 import type { Proposal } from '../../src/ikev2/proposals.js';
 import { selectorFromCidr } from '../../src/ikev2/traffic-selectors.js';
 import { MemoryKernel } from '../../src/kernel/index.js';
+import { ConnectionManager, type ManagedConnection } from '../../src/manager/connection-manager.js';
+import { type ConnectionPolicy, DEFAULT_POLICY } from '../../src/manager/policy.js';
 import { ManualClock } from '../../src/sim/manual-clock.js';
 import { MemoryNetwork, runUntil } from '../../src/sim/memory-network.js';
 import { seededBytes } from '../../src/sim/random.js';
@@ -113,7 +115,12 @@ export function makePair(seed = 'pair', options: Partial<EngineOptions> = {}) {
       options,
     );
     net.bind(address, (d) => engine.receive(d));
-    return { engine, kernel, logger, address };
+    // The appliance policies (start, close, DPD actions) live in the manager, as in styxd.
+    const manager = new ConnectionManager({
+      engine,
+      log: (level, message) => logger.log(level, 'manager', message),
+    });
+    return { engine, kernel, logger, address, manager };
   };
   const a = mk('a', '192.0.2.1');
   const b = mk('b', '192.0.2.2');
@@ -124,4 +131,31 @@ export function makePair(seed = 'pair', options: Partial<EngineOptions> = {}) {
     b,
     run: (done: () => boolean, maxMs?: number) => runUntil(clock, net, done, maxMs),
   };
+}
+
+/** The manager's view of test connections: remote endpoints from remoteAddrs, one policy for all. */
+export function managed(
+  conns: readonly IkeConnection[],
+  policy: Partial<ConnectionPolicy> = {},
+): ManagedConnection[] {
+  return conns.map((engine) => ({
+    name: engine.name,
+    engine,
+    policy: { ...DEFAULT_POLICY, ...policy },
+    endpoints: engine.remoteAddrs.map((address) => ({ kind: 'ip' as const, address })),
+    fingerprint: JSON.stringify({ name: engine.name, policy }),
+  }));
+}
+
+/**
+ * Gives a side its connections through its manager, as styxd does. With the
+ * default policy (responder only) nothing starts; setConnections is done when
+ * this returns (the start actions follow asynchronously).
+ */
+export function configureSide(
+  side: { manager: ConnectionManager },
+  conns: readonly IkeConnection[],
+  policy: Partial<ConnectionPolicy> = {},
+): Promise<void> {
+  return side.manager.start(managed(conns, policy));
 }

@@ -7,11 +7,14 @@
 import type { ChildConnection, IkeConnection } from '../../src/ikev2/connection.js';
 import { fqdnIdentity } from '../../src/ikev2/identities.js';
 import type { SaInfo } from '../../src/kernel/types.js';
-import { child, connection, makePair } from './engine-pair.js';
+import type { ConnectionPolicy } from '../../src/manager/policy.js';
+import { child, configureSide, connection, makePair } from './engine-pair.js';
 
 export interface SideOptions {
   readonly ike?: Partial<IkeConnection>;
   readonly child?: Partial<ChildConnection>;
+  /** Start, close and DPD action: the side's connection manager acts on them. */
+  readonly policy?: Partial<ConnectionPolicy>;
 }
 
 export function lifecyclePair(opts: { a?: SideOptions; b?: SideOptions; seed?: string } = {}) {
@@ -28,8 +31,8 @@ export function lifecyclePair(opts: { a?: SideOptions; b?: SideOptions; seed?: s
     children: [child('net', '10.2.0.0/16', '10.1.0.0/16', opts.b?.child)],
     ...opts.b?.ike,
   });
-  pair.a.engine.setConnections([aConn]);
-  pair.b.engine.setConnections([bConn]);
+  void configureSide(pair.a, [aConn], opts.a?.policy);
+  void configureSide(pair.b, [bConn], opts.b?.policy);
   for (const side of [pair.a, pair.b]) {
     side.kernel.onEvent((ev) => void side.engine.kernelEvent(ev));
   }

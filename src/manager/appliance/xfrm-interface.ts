@@ -51,7 +51,10 @@ export class XfrmInterfaces implements ConnectionFeature {
       if (existing.has(name)) continue;
       await this.kernel.addXfrmInterface({ name, ifId: s.ifId });
       this.created.set(name, s.ifId);
-      this.log('info', `XFRM interface ${name} (if_id ${s.ifId}) created, down until a tunnel is up`);
+      this.log(
+        'info',
+        `XFRM interface ${name} (if_id ${s.ifId}) created, down until a tunnel is up`,
+      );
     }
     for (const name of [...this.created.keys()]) {
       if (wanted.has(name)) continue;
@@ -72,7 +75,10 @@ export class XfrmInterfaces implements ConnectionFeature {
         if (!/EEXIST/.test(e.message)) throw e;
       });
     }
-    this.log('info', `XFRM interface ${name} up for ${conn.name}${s.routes.length ? ` with ${s.routes.length} route(s)` : ''}`);
+    this.log(
+      'info',
+      `XFRM interface ${name} up for ${conn.name}${s.routes.length ? ` with ${s.routes.length} route(s)` : ''}`,
+    );
   }
 
   async down(conn: ManagedConnection): Promise<void> {
@@ -95,7 +101,8 @@ export class XfrmInterfaces implements ConnectionFeature {
     }
     for (const name of [...this.created.keys()]) await this.remove(name);
     // A reused interface stays, as it was found, but down.
-    for (const name of this.upBy.keys()) await this.kernel.setLinkUp(name, false).catch(() => undefined);
+    for (const name of this.upBy.keys())
+      await this.kernel.setLinkUp(name, false).catch(() => undefined);
     this.upBy.clear();
   }
 

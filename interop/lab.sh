@@ -54,8 +54,8 @@ queued=$(wc -l <"$RUN/queue.txt")
 # on protocol timers and peers, not computing: run more boots than CPUs, each
 # taking the next scenario from the queue. Each boot has its own results,
 # runner log, init status and console files (suffix -<boot>).
-JOBS=${LAB_JOBS:-$(($(nproc) * 2))}
-((JOBS > 8)) && JOBS=8
+JOBS=${LAB_JOBS:-$(nproc)}
+((JOBS > 4)) && JOBS=4
 ((JOBS > queued)) && JOBS=$queued
 ((JOBS < 1)) && JOBS=1
 echo "lab: $queued scenario(s), $JOBS User-Mode Linux boot(s), logs in $RUN"

@@ -3,6 +3,7 @@
  * traffic selectors, mode (Connection Type), ESP or AH (Encryption Type),
  * proposals, IPComp, the transport-mode Traffic Selector and lifetimes.
  */
+import { refuseChildSettings } from './not-supported.js';
 import {
   defaultProposals,
   expandProposalKeyword,
@@ -224,7 +225,7 @@ export function readChild(
     0,
   );
 
-  return {
+  const child: ChildConfig = {
     name,
     localTs: local ?? localTs,
     remoteTs: remote ?? remoteTs,
@@ -250,4 +251,6 @@ export function readChild(
       f.get('dpd_action', (n, p) => reader.oneOf(n, p, DPD_ACTIONS)) ?? inherited.dpdAction,
     source: { file: reader.file, line },
   };
+  refuseChildSettings(f, child, inherited);
+  return child;
 }

@@ -24,10 +24,9 @@ import {
 import { acceptChosenProposal, type Proposal, selectProposal } from './proposals.js';
 import {
   narrowPair,
-  parseAddress,
   selectorContains,
-  selectorForHost,
   type TrafficSelector,
+  withDynamic,
 } from './traffic-selectors.js';
 import {
   proposalsFromWire,
@@ -39,16 +38,12 @@ import {
 
 const isAead = (e: { id: number; keyLen?: number }) => getEncr(e.id, e.keyLen)?.aead === true;
 
-/** Configured selectors, or the SA's own address when none are configured (`dynamic`). */
+/** Configured selectors, with the SA's own address for `dynamic` (see withDynamic). */
 function localSelectors(sa: IkeSa, cfg: ChildConnection): readonly TrafficSelector[] {
-  return cfg.localTs.length > 0 ? cfg.localTs : hostSelector(sa.local.address);
+  return withDynamic(cfg.localTs, cfg.localDynamic, sa.local.address);
 }
 function remoteSelectors(sa: IkeSa, cfg: ChildConnection): readonly TrafficSelector[] {
-  return cfg.remoteTs.length > 0 ? cfg.remoteTs : hostSelector(sa.remote.address);
-}
-function hostSelector(address: string): TrafficSelector[] {
-  const a = parseAddress(address);
-  return a ? [selectorForHost(a.bytes)] : [];
+  return withDynamic(cfg.remoteTs, cfg.remoteDynamic, sa.remote.address);
 }
 
 function ipcompNotify(cpi: number): IkePayload {

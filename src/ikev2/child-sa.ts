@@ -90,6 +90,26 @@ function encrKeyLen(encr: EncrAlgorithm | undefined): number {
   return encr ? encr.keyLen + encr.saltLen : 0;
 }
 
+/**
+ * The kernel limits of a CHILD_SA's SAs. The soft byte/packet limits make the
+ * kernel send EXPIRE, which starts a rekey; strongSwan's rand_bytes/packets
+ * lower them by a random part so both peers do not rekey at once. The random
+ * part comes from the exchange's nonce: fresh random data per CHILD_SA
+ * (RFC 7296 §2.10), so no second source is needed here.
+ */
+export function kernelLifetime(cfg: ChildConnection, nonce: Uint8Array): SaSpec['lifetime'] {
+  const fraction = (((nonce[0] ?? 0) << 8) | (nonce[1] ?? 0)) / 65536;
+  const soft = (limit: number | undefined, rand: number | undefined) =>
+    limit ? Math.max(1, limit - Math.floor(fraction * Math.min(rand ?? 0, limit - 1))) : undefined;
+  return {
+    hardAddSeconds: cfg.lifeSeconds || undefined,
+    softBytes: soft(cfg.rekeyBytes, cfg.randBytes),
+    softPackets: soft(cfg.rekeyPackets, cfg.randPackets),
+    hardBytes: cfg.lifeBytes || undefined,
+    hardPackets: cfg.lifePackets || undefined,
+  };
+}
+
 export interface InstallContext {
   readonly kernel: IpsecKernel;
   readonly prf: PrfAlgorithm;
@@ -146,12 +166,7 @@ export async function installChildSa(child: ChildSa, ctx: InstallContext): Promi
   // With IPComp the compression SA carries the tunnel and ESP/AH runs in transport
   // mode over it, as the kernel applies templates innermost first.
   const ipsecMode: XfrmMode = compressed ? 'transport' : child.mode;
-  // The soft byte/packet limits make the kernel send EXPIRE, which starts a rekey.
-  const lifetime = {
-    hardAddSeconds: child.config.lifeSeconds || undefined,
-    softBytes: child.config.rekeyBytes || undefined,
-    softPackets: child.config.rekeyPackets || undefined,
-  };
+  const lifetime = kernelLifetime(child.config, ctx.ni);
   const encap = ctx.encap
     ? { type: 'espinudp' as const, sport: ctx.encap.sport, dport: ctx.encap.dport }
     : undefined;

@@ -87,6 +87,13 @@ export interface AuthRound {
 
 export type ChildMode = 'tunnel' | 'transport';
 
+/** Protocol and ports of a `dynamic` traffic selector; the address is the SA's own. */
+export interface DynamicSelector {
+  readonly protocol: number;
+  readonly startPort: number;
+  readonly endPort: number;
+}
+
 export interface ChildConnection {
   readonly name: string;
   readonly mode: ChildMode;
@@ -94,6 +101,13 @@ export interface ChildConnection {
   readonly proposals: readonly Proposal[];
   readonly localTs: readonly TrafficSelector[];
   readonly remoteTs: readonly TrafficSelector[];
+  /**
+   * The `dynamic` entry of each side (the SA's own address) with its protocol
+   * and ports, e.g. GRE for the transport Traffic Selector. An empty selector
+   * list means dynamic with any protocol.
+   */
+  readonly localDynamic?: DynamicSelector;
+  readonly remoteDynamic?: DynamicSelector;
   readonly ipcomp: boolean;
   /** Seconds until the CHILD_SA is rekeyed; 0 = never by us. */
   readonly rekeySeconds: number;
@@ -105,6 +119,12 @@ export interface ChildConnection {
   /** Soft byte/packet limits for the kernel's EXPIRE, which starts a rekey; 0 or absent = none. */
   readonly rekeyBytes?: number;
   readonly rekeyPackets?: number;
+  /** Up to this much is subtracted at random from the soft limits (strongSwan rand_bytes/packets). */
+  readonly randBytes?: number;
+  readonly randPackets?: number;
+  /** Hard byte/packet limits: the kernel expires the SA (strongSwan life_bytes/packets); 0 = none. */
+  readonly lifeBytes?: number;
+  readonly lifePackets?: number;
   /**
    * XFRM interface id (route-based VPN): the CHILD_SA's SAs and policies carry
    * it, so only traffic routed into that interface uses them; absent = none.

@@ -13,13 +13,7 @@ import type { AcquireEvent, PolicyId, PolicySpec } from '../kernel/types.js';
 import type { ChildSa } from './child-sa.js';
 import type { ChildConnection, IkeConnection } from './connection.js';
 import type { EngineContext } from './context.js';
-import {
-  formatAddress,
-  parseAddress,
-  rangeToPrefixes,
-  selectorForHost,
-  type TrafficSelector,
-} from './traffic-selectors.js';
+import { formatAddress, parseAddress, rangeToPrefixes, withDynamic } from './traffic-selectors.js';
 
 /** The priority CHILD_SA policies use (child-sa.ts), so that they replace the trap. */
 const TRAP_PRIORITY = 1000;
@@ -31,19 +25,13 @@ interface Trap {
   readonly specs: readonly PolicySpec[];
 }
 
-function selectorsOr(list: readonly TrafficSelector[], address: string): TrafficSelector[] {
-  if (list.length > 0) return [...list];
-  const a = parseAddress(address);
-  return a ? [selectorForHost(a.bytes)] : [];
-}
-
 function trapSpecs(conn: IkeConnection, child: ChildConnection, reqid: number): PolicySpec[] {
   const local = conn.localAddrs[0];
   const remote = conn.remoteAddrs[0];
   if (!local || !remote || !parseAddress(local) || !parseAddress(remote)) return [];
   const specs: PolicySpec[] = [];
-  for (const lts of selectorsOr(child.localTs, local)) {
-    for (const rts of selectorsOr(child.remoteTs, remote)) {
+  for (const lts of withDynamic(child.localTs, child.localDynamic, local)) {
+    for (const rts of withDynamic(child.remoteTs, child.remoteDynamic, remote)) {
       if (lts.family !== rts.family) continue;
       const proto = lts.protocol || rts.protocol;
       for (const lp of rangeToPrefixes(lts)) {

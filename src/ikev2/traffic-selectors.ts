@@ -70,6 +70,26 @@ export function selectorFromCidr(cidr: string, protocol = 0, ports?: [number, nu
   } satisfies TrafficSelector;
 }
 
+/**
+ * A child's selectors for one side: the configured ones plus the SA's own
+ * address for a `dynamic` entry (also when none are configured), carrying
+ * that entry's protocol and ports.
+ */
+export function withDynamic(
+  configured: readonly TrafficSelector[],
+  dynamic: { protocol: number; startPort: number; endPort: number } | undefined,
+  address: string,
+): TrafficSelector[] {
+  if (configured.length > 0 && !dynamic) return [...configured];
+  const a = parseAddress(address);
+  if (!a) return [...configured];
+  const host = selectorForHost(a.bytes, dynamic?.protocol ?? 0);
+  return [
+    ...configured,
+    { ...host, startPort: dynamic?.startPort ?? 0, endPort: dynamic?.endPort ?? 65535 },
+  ];
+}
+
 /** A selector for exactly one host address. */
 export function selectorForHost(address: Uint8Array, protocol = 0): TrafficSelector {
   return {

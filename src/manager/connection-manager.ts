@@ -93,6 +93,13 @@ export class ManagerError extends Error {
   }
 }
 
+/** Every remote endpoint of a round stayed silent (or its name did not resolve). */
+class NoAnswerError extends ManagerError {
+  constructor(message: string) {
+    super('FAILED', message);
+  }
+}
+
 /** An IKE_SA that counts as the connection's tunnel (not one on its way out). */
 const live = (sa: IkeSa) => sa.state !== 'deleting' && sa.state !== 'closed';
 
@@ -218,9 +225,30 @@ export class ConnectionManager {
   private establish(c: ManagedConnection): Promise<IkeSa> {
     const running = this.establishing.get(c.name);
     if (running) return running;
-    const attempt = this.tryEndpoints(c).finally(() => this.establishing.delete(c.name));
+    const attempt = this.tryRounds(c).finally(() => this.establishing.delete(c.name));
     this.establishing.set(c.name, attempt);
     return attempt;
+  }
+
+  /**
+   * strongSwan's keyingtries: a round that found no endpoint answering is
+   * repeated, up to `keyingTries` rounds in all (0 = until it works or the
+   * connection goes); a definite failure (AUTH_FAILED, NO_PROPOSAL_CHOSEN)
+   * ends the attempt at once.
+   */
+  private async tryRounds(c: ManagedConnection): Promise<IkeSa> {
+    const tries = c.policy.keyingTries;
+    for (let round = 1; ; round++) {
+      try {
+        return await this.tryEndpoints(c);
+      } catch (e) {
+        if (!(e instanceof NoAnswerError) || (tries !== 0 && round >= tries)) throw e;
+        this.deps.log(
+          'info',
+          `connection ${c.name}: no remote endpoint answered, trying again (${round + 1}/${tries === 0 ? 'unlimited' : tries})`,
+        );
+      }
+    }
   }
 
   private async tryEndpoints(c: ManagedConnection): Promise<IkeSa> {
@@ -245,10 +273,9 @@ export class ConnectionManager {
         );
       }
     }
-    throw new ManagerError(
-      'FAILED',
-      failures.length > 0 ? failures.join('; ') : 'no remote endpoint to initiate to',
-    );
+    if (failures.length === 0)
+      throw new ManagerError('FAILED', 'no remote endpoint to initiate to');
+    throw new NoAnswerError(failures.join('; '));
   }
 
   private async addressesOf(e: RemoteEndpoint): Promise<string[]> {

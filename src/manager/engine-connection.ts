@@ -21,6 +21,7 @@ import type {
 import {
   ANY_IDENTITY,
   type ChildConnection,
+  type DynamicSelector,
   type Identity,
   type IkeConnection,
 } from '../ikev2/connection.js';
@@ -192,7 +193,15 @@ function engineSelectors(specs: readonly TrafficSelectorSpec[]): TrafficSelector
   return out;
 }
 
+/** The `dynamic` entry of a selector list, when there is one (its protocol and ports). */
+function dynamicOf(specs: readonly TrafficSelectorSpec[]): DynamicSelector | undefined {
+  const d = specs.find((s) => s.kind === 'dynamic');
+  return d && { protocol: d.protocol, startPort: d.fromPort, endPort: d.toPort };
+}
+
 function engineChild(c: ChildConfig, ifId: number | undefined): ChildConnection {
+  const localDynamic = dynamicOf(c.localTs);
+  const remoteDynamic = dynamicOf(c.remoteTs);
   return {
     ...(ifId !== undefined && { ifId }),
     name: c.name,
@@ -201,6 +210,8 @@ function engineChild(c: ChildConfig, ifId: number | undefined): ChildConnection 
     proposals: c.proposals.map(engineProposal),
     localTs: engineSelectors(c.localTs),
     remoteTs: engineSelectors(c.remoteTs),
+    ...(localDynamic && { localDynamic }),
+    ...(remoteDynamic && { remoteDynamic }),
     ipcomp: c.ipcomp,
     rekeySeconds: Math.round(c.rekeyTimeMs / 1000),
     lifeSeconds: Math.round(c.lifeTimeMs / 1000),
@@ -208,6 +219,10 @@ function engineChild(c: ChildConfig, ifId: number | undefined): ChildConnection 
     rekeyJitterSeconds: Math.round(c.randTimeMs / 1000),
     rekeyBytes: c.rekeyBytes,
     rekeyPackets: c.rekeyPackets,
+    randBytes: c.randBytes,
+    randPackets: c.randPackets,
+    lifeBytes: c.lifeBytes,
+    lifePackets: c.lifePackets,
   };
 }
 

@@ -9,6 +9,8 @@ export interface ConnectionPolicy {
   readonly startAction: StartAction;
   readonly closeAction: CloseAction;
   readonly dpdAction: DpdAction;
+  /** Rounds over the remote endpoints before giving up (strongSwan keyingtries; 0 = forever). */
+  readonly keyingTries: number;
 }
 
 /** strongSwan's defaults: responder only, nothing after a delete, clear on a dead peer. */
@@ -16,10 +18,16 @@ export const DEFAULT_POLICY: ConnectionPolicy = {
   startAction: 'none',
   closeAction: 'none',
   dpdAction: 'clear',
+  keyingTries: 1,
 };
 
 export function policyOf(c: ConnectionConfig): ConnectionPolicy {
-  return { startAction: c.startAction, closeAction: c.closeAction, dpdAction: c.dpd.action };
+  return {
+    startAction: c.startAction,
+    closeAction: c.closeAction,
+    dpdAction: c.dpd.action,
+    keyingTries: c.keyingTries,
+  };
 }
 
 export const initiatesAtStart = (p: ConnectionPolicy): boolean =>
@@ -37,7 +45,10 @@ export type FollowUp = 'none' | 'start' | 'trap';
  * Anything we did ourselves, a rekey, or a failed negotiation is followed by
  * nothing, except that trap policies of an on-demand connection stay.
  */
-export function followUp(cause: DownCause, p: ConnectionPolicy): FollowUp {
+export function followUp(
+  cause: DownCause,
+  p: Pick<ConnectionPolicy, 'closeAction' | 'dpdAction'>,
+): FollowUp {
   if (cause === 'peer-deleted') return p.closeAction;
   if (cause === 'dead-peer')
     return p.dpdAction === 'restart' ? 'start' : p.dpdAction === 'trap' ? 'trap' : 'none';

@@ -11,6 +11,7 @@ import type { ChildConnection, IkeConnection } from '../ikev2/connection.js';
 import { fqdnIdentity } from '../ikev2/identities.js';
 import type { Proposal } from '../ikev2/proposals.js';
 import { selectorFromCidr } from '../ikev2/traffic-selectors.js';
+import { DEFAULT_POLICY } from '../manager/policy.js';
 import type { SimRandom } from './random.js';
 import type { SidePolicy, SimFeatures } from './scenario.js';
 
@@ -84,7 +85,7 @@ export function baseSide(
       dpdDelaySeconds: 0,
     },
     children: [],
-    policy: { startAction: 'none', closeAction: 'none', dpdAction: 'clear' },
+    policy: { ...DEFAULT_POLICY },
   };
 }
 

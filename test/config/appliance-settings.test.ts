@@ -24,6 +24,9 @@ const errorsOf = (text: string) => {
   return r.ok ? [] : r.errors.map(formatConfigError);
 };
 
+const notSupportedAside = (text: string) =>
+  errorsOf(text).filter((e) => !e.includes('not supported yet'));
+
 describe('appliance settings', () => {
   it('defaults to no fallback, no ping check, no gateway restart, no firewall rule', () => {
     const r = parseConfig(twoConnections('# none'), 'styx.yaml');
@@ -33,40 +36,27 @@ describe('appliance settings', () => {
     });
   });
 
-  it('reads a fallback with its ping check (defaults from the manual: 5 minutes, 3 retries)', () => {
+  it('refuses fallback, ping check, gateway restart and firewall rule, each at its line, until they work', () => {
     const settings = [
       'fallback: backup',
       'ping_check: { address: 10.2.0.1 }',
       'restart_on_gateway_change: yes',
       'firewall_rule: yes',
     ].join('\n    ');
-    const r = parseConfig(twoConnections(settings), 'styx.yaml');
-    expect(r.ok && r.config.connections[0]!.appliance).toEqual({
-      fallback: 'backup',
-      pingCheck: {
-        address: { family: 4, text: '10.2.0.1' },
-        intervalMs: 300_000,
-        retries: 3,
-        returnToPrimary: false,
-      },
-      restartOnGatewayChange: true,
-      firewallRule: true,
-    });
+    expect(errorsOf(twoConnections(settings))).toEqual([
+      'styx.yaml:7:15: connections.primary.fallback: fallback (a standby connection) is not supported yet',
+      'styx.yaml:8:17: connections.primary.ping_check: ping_check is not supported yet (it belongs to fallback, which is not either)',
+      'styx.yaml:9:32: connections.primary.restart_on_gateway_change: restart_on_gateway_change: yes is not supported yet',
+      'styx.yaml:10:20: connections.primary.firewall_rule: firewall_rule: yes (a generated nftables table) is not supported yet',
+    ]);
   });
 
-  it('reads every ping check setting', () => {
+  it('accepts the defaults written out', () => {
     const r = parseConfig(
-      twoConnections(
-        'fallback: backup\n    ping_check: { address: "2001:db8::1", interval: 1m, retries: 0, return_to_primary: yes }',
-      ),
+      twoConnections('restart_on_gateway_change: no\n    firewall_rule: no'),
       'styx.yaml',
     );
-    expect(r.ok && r.config.connections[0]!.appliance.pingCheck).toEqual({
-      address: { family: 6, text: '2001:db8::1' },
-      intervalMs: 60_000,
-      retries: 0,
-      returnToPrimary: true,
-    });
+    expect(r.ok).toBe(true);
   });
 
   const invalid: [string, string, string[]][] = [
@@ -123,7 +113,8 @@ describe('appliance settings', () => {
   ];
   for (const [primary, backup, errors] of invalid) {
     it(`rejects ${primary.replace(/\n\s*/g, ' ')} / ${backup}`, () =>
-      expect(errorsOf(twoConnections(primary, backup))).toEqual(errors));
+      // Values are still checked while the setting itself is refused.
+      expect(notSupportedAside(twoConnections(primary, backup))).toEqual(errors));
   }
 
   it('lets a connection be the fallback of only one other', () => {
@@ -134,7 +125,7 @@ describe('appliance settings', () => {
     psk: x
     fallback: backup
 `;
-    expect(errorsOf(text)).toEqual([
+    expect(notSupportedAside(text)).toEqual([
       'styx.yaml:19:15: connections.third.fallback: "backup" is already the fallback of primary; a connection can be selected as fallback only once',
     ]);
   });

@@ -56,7 +56,7 @@ describe('connection defaults (strongSwan, DPD from the manual)', () => {
     expect(c.randTimeMs).toBe(1440_000);
     expect(c.rekey).toBe(true);
     expect(c.natTraversal).toBe('auto');
-    expect(c.mobike).toBe(true);
+    expect(c.mobike).toBe(false);
     expect(c.fragmentation).toBe('yes');
     expect(c.splitConnection).toBe(false);
     expect(c.xfrmInterface).toBeUndefined();
@@ -124,16 +124,15 @@ describe('valid connection settings', () => {
       (c) => [c.rekeyTimeMs, c.overTimeMs, c.randTimeMs],
       [86_400_000, 8_640_000, 8_640_000],
     ],
-    ['reauth_time: 8h', (c) => [c.reauthTimeMs, c.overTimeMs], [8 * 3600_000, 2_880_000]],
+    ['reauth_time: 0', (c) => [c.reauthTimeMs, c.overTimeMs], [0, 1_440_000]],
     ['over_time: 10m', (c) => [c.overTimeMs, c.randTimeMs], [600_000, 600_000]],
     ['rand_time: 90', (c) => c.randTimeMs, 90_000],
     ['rekey: no', (c) => c.rekey, false],
     ['rekey: false', (c) => c.rekey, false],
     ['nat_traversal: force', (c) => c.natTraversal, 'force'],
     ['mobike: no', (c) => c.mobike, false],
-    ['fragmentation: force', (c) => c.fragmentation, 'force'],
     ['fragmentation: no', (c) => c.fragmentation, 'no'],
-    ['split_connection: yes', (c) => c.splitConnection, true],
+    ['split_connection: no', (c) => c.splitConnection, false],
     [
       'xfrm_interface: { if_id: 42, name: xfrm42 }',
       (c) => c.xfrmInterface,
@@ -147,7 +146,7 @@ describe('valid connection settings', () => {
       ['10.2.0.0/16 -', '10.3.0.0/24 50'],
     ],
     ['keyingtries: 0', (c) => c.keyingTries, 0],
-    ['unique: replace', (c) => c.unique, 'replace'],
+    ['unique: no', (c) => c.unique, 'no'],
     [
       'local2: { auth: eap-md5, eap_id: carol, eap_password: { secret: pw } }',
       (c) => c.localAuth.map((r) => r.auth),
@@ -191,6 +190,26 @@ describe('valid connection settings', () => {
 
 describe('invalid connection settings', () => {
   const cases: [string, string][] = [
+    [
+      'mobike: yes',
+      'styx.yaml:7:13: connections.gw.mobike: mobike: yes (RFC 4555 address changes) is not supported yet; the tunnel stays on its addresses (mobike: no)',
+    ],
+    [
+      'split_connection: yes',
+      'styx.yaml:7:23: connections.gw.split_connection: split_connection: yes is not supported yet; every child of a connection shares one IKE_SA',
+    ],
+    [
+      'reauth_time: 8h',
+      'styx.yaml:7:18: connections.gw.reauth_time: reauth_time (reauthentication) is not supported yet; the IKE_SA is rekeyed after rekey_time instead (remove reauth_time or set it to 0)',
+    ],
+    [
+      'fragmentation: force',
+      'styx.yaml:7:20: connections.gw.fragmentation: fragmentation accept and force are not supported yet; allowed: yes (RFC 7383, when the peer supports it) or no',
+    ],
+    [
+      'unique: replace',
+      'styx.yaml:7:13: connections.gw.unique: unique never, keep and replace are not supported yet; allowed: no (an INITIAL_CONTACT from the peer replaces its old IKE_SAs)',
+    ],
     [
       'version: 3',
       'styx.yaml:7:14: connections.gw.version: "3" is not allowed; expected one of 1, 2',

@@ -33,17 +33,6 @@ describe('configuration warnings', () => {
     ]);
   });
 
-  it('says reauth_time does nothing yet, with its line', () => {
-    const r = parseConfig(
-      yaml('default', 'default').replace('    psk: x\n', '    psk: x\n    reauth_time: 8h\n'),
-      'styx.yaml',
-    );
-    expect(r.ok).toBe(true);
-    expect(r.warnings.map(formatConfigError)).toEqual([
-      'styx.yaml:8:18: connections.gw.reauth_time: reauthentication is not implemented yet: the IKE_SA is rekeyed (rekey_time), never reauthenticated',
-    ]);
-  });
-
   it("has no warnings for the defaults and the manual's recommendation", () => {
     const defaults = parseConfig(yaml('default', 'default'), 'styx.yaml');
     const recommended = parseConfig(yaml('aes256-sha256-modp4096', 'aes256gcm16'), 'styx.yaml');

@@ -160,8 +160,16 @@ describe('valid child settings', () => {
       a: { start_action: trap }
       b: { dpd_action: trap, close_action: none }
 `;
-    const ok = parseConfig(yaml.replace(/\n      b:.*\n/, '\n'), 'styx.yaml');
-    expect(ok.ok && ok.config.connections[0]!.children.map((c) => [c.name, c.startAction, c.closeAction, c.dpdAction])).toEqual([['a', 'trap', 'start', 'restart']]);
+    const ok = parseConfig(yaml.replace(/\n {6}b:.*\n/, '\n'), 'styx.yaml');
+    expect(
+      ok.ok &&
+        ok.config.connections[0]!.children.map((c) => [
+          c.name,
+          c.startAction,
+          c.closeAction,
+          c.dpdAction,
+        ]),
+    ).toEqual([['a', 'trap', 'start', 'restart']]);
     const result = parseConfig(yaml, 'styx.yaml');
     expect(result.ok ? [] : result.errors.map(formatConfigError)).toEqual([
       "styx.yaml:12:24: connections.gw.children.b.dpd_action: a child's own dpd_action is not supported yet; set dpd.action on the connection (its children follow it)",

@@ -17,11 +17,13 @@ export const APPLIANCE_KEYS = [
   'firewall_rule',
 ];
 
+export const PING_CHECK_KEYS = ['address', 'interval', 'retries', 'return_to_primary'];
+
 /** The manual: ping every 5 minutes, 3 retries. */
 export const PING_CHECK_DEFAULTS = { intervalMs: 300_000, retries: 3 } as const;
 
 function readPingCheck(reader: ConfigReader, node: YamlNode, path: string): PingCheck | undefined {
-  const entries = reader.map(node, path, ['address', 'interval', 'retries', 'return_to_primary']);
+  const entries = reader.map(node, path, PING_CHECK_KEYS);
   if (!entries) return undefined;
   const f = new Fields(reader, entries, path);
   if (!f.has('address'))

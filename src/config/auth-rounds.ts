@@ -15,8 +15,8 @@ export const AUTH_METHODS: readonly AuthMethod[] = [
   'eap-tls',
 ];
 
-const LOCAL_KEYS = ['auth', 'id', 'eap_id', 'certs', 'key', 'key_passphrase', 'eap_password'];
-const REMOTE_KEYS = ['auth', 'id', 'eap_id', 'cacerts', 'crls'];
+export const LOCAL_KEYS = ['auth', 'id', 'eap_id', 'certs', 'key', 'key_passphrase', 'eap_password'];
+export const REMOTE_KEYS = ['auth', 'id', 'eap_id', 'cacerts', 'crls'];
 
 export function readIdentity(
   reader: ConfigReader,

@@ -27,7 +27,7 @@ export const START_ACTIONS: readonly StartAction[] = ['none', 'start', 'trap', '
 export const CLOSE_ACTIONS: readonly CloseAction[] = ['none', 'start', 'trap'];
 export const DPD_ACTIONS: readonly DpdAction[] = ['clear', 'trap', 'restart'];
 
-const CHILD_KEYS = [
+export const CHILD_KEYS = [
   'local_ts',
   'remote_ts',
   'mode',

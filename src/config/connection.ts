@@ -30,7 +30,7 @@ import type {
   XfrmRoute,
 } from './types.js';
 
-const CONNECTION_KEYS = [
+export const CONNECTION_KEYS = [
   'version',
   'local_addrs',
   'remote_addrs',
@@ -62,6 +62,10 @@ const CONNECTION_KEYS = [
   ...APPLIANCE_KEYS,
 ];
 
+export const DPD_KEYS = ['delay', 'timeout', 'action'];
+export const XFRM_INTERFACE_KEYS = ['if_id', 'name', 'routes'];
+export const XFRM_ROUTE_KEYS = ['to', 'metric'];
+
 /** Connection and child names appear in logs, paths and CLI arguments. */
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
@@ -91,7 +95,7 @@ function readAddresses(
 }
 
 function readDpd(reader: ConfigReader, node: YamlNode, path: string): DpdSettings | undefined {
-  const entries = reader.map(node, path, ['delay', 'timeout', 'action']);
+  const entries = reader.map(node, path, DPD_KEYS);
   if (!entries) return undefined;
   const f = new Fields(reader, entries, path);
   return {
@@ -108,7 +112,7 @@ function readXfrmInterface(
   node: YamlNode,
   path: string,
 ): XfrmInterfaceSettings | undefined {
-  const entries = reader.map(node, path, ['if_id', 'name', 'routes']);
+  const entries = reader.map(node, path, XFRM_INTERFACE_KEYS);
   if (!entries) return undefined;
   const f = new Fields(reader, entries, path);
   if (!f.has('if_id'))
@@ -150,7 +154,7 @@ function readXfrmRoute(
     const to = subnet(node, path, text);
     return to && { to };
   }
-  const entries = reader.map(node, path, ['to', 'metric']);
+  const entries = reader.map(node, path, XFRM_ROUTE_KEYS);
   if (!entries) return undefined;
   const f = new Fields(reader, entries, path);
   if (!f.has('to')) reader.error(node, path, `to is required; expected ${ROUTE_EXPECTED}`);

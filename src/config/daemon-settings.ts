@@ -26,7 +26,10 @@ export const DAEMON_DEFAULTS: DaemonSettings = {
   natKeepaliveMs: 20_000,
 };
 
-const DAEMON_KEYS = [
+export const LOG_KEYS = ['level', 'format', 'subsystems'];
+export const RETRANSMIT_KEYS = ['timeout', 'base', 'tries'];
+
+export const DAEMON_KEYS = [
   'socket',
   'log',
   'ike_port',
@@ -42,7 +45,7 @@ function readLog(
   node: YamlNode,
   path: string,
 ): Pick<DaemonSettings, 'logLevel' | 'logLevels' | 'logFormat'> {
-  const entries = reader.map(node, path, ['level', 'format', 'subsystems']);
+  const entries = reader.map(node, path, LOG_KEYS);
   const f = new Fields(reader, entries ?? new Map(), path);
   const logLevels: Record<string, LogLevel> = {};
   if (f.has('subsystems')) {
@@ -61,7 +64,7 @@ function readLog(
 }
 
 function readRetransmit(reader: ConfigReader, node: YamlNode, path: string) {
-  const entries = reader.map(node, path, ['timeout', 'base', 'tries']);
+  const entries = reader.map(node, path, RETRANSMIT_KEYS);
   const f = new Fields(reader, entries ?? new Map(), path);
   const base = f.get('base', (n, p) =>
     reader.parsed(n, p, 'a number from 1 to 10', (t) => {

@@ -23,7 +23,7 @@ export interface ParseOptions {
   baseDir?: string;
 }
 
-const TOP_KEYS = ['daemon', 'connections', 'eap_users'];
+export const TOP_KEYS = ['daemon', 'connections', 'eap_users'];
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !isSecret(value) && !Object.isFrozen(value)) {

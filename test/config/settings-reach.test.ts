@@ -309,7 +309,7 @@ const SAMPLES: Record<string, Sample> = {
   'child.rand_time': { child: { rand_time: '1m' }, expect: 'reaches' },
   'child.rekey_bytes': { child: { rekey_bytes: '500M' }, expect: 'reaches' },
   'child.life_bytes': {
-    base: { child: { rekey_bytes: '500M' } },
+    base: { child: { rekey_bytes: '500M', rand_bytes: '10M' } },
     child: { life_bytes: '1G' },
     expect: 'reaches',
   },
@@ -320,7 +320,7 @@ const SAMPLES: Record<string, Sample> = {
   },
   'child.rekey_packets': { child: { rekey_packets: '1000' }, expect: 'reaches' },
   'child.life_packets': {
-    base: { child: { rekey_packets: '1000' } },
+    base: { child: { rekey_packets: '1000', rand_packets: '10' } },
     child: { life_packets: '5000' },
     expect: 'reaches',
   },

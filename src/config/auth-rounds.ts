@@ -15,7 +15,15 @@ export const AUTH_METHODS: readonly AuthMethod[] = [
   'eap-tls',
 ];
 
-export const LOCAL_KEYS = ['auth', 'id', 'eap_id', 'certs', 'key', 'key_passphrase', 'eap_password'];
+export const LOCAL_KEYS = [
+  'auth',
+  'id',
+  'eap_id',
+  'certs',
+  'key',
+  'key_passphrase',
+  'eap_password',
+];
 export const REMOTE_KEYS = ['auth', 'id', 'eap_id', 'cacerts', 'crls'];
 
 export function readIdentity(

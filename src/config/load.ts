@@ -13,6 +13,7 @@ import { ConfigReader, Fields, type YamlNode } from './reader.js';
 import { isSecret, type Secret } from './secret.js';
 import { readSecret, type SecretSource } from './secret-value.js';
 import type { ConfigError, ConfigResult, ConnectionConfig, StyxConfig } from './types.js';
+import { checkSharedXfrmInterfaces } from './xfrm-overlap.js';
 
 export interface ParseOptions {
   /** Reads secret files (default: `fs.readFileSync`). */
@@ -71,6 +72,7 @@ function readConnections(
     nodes.set(entry.key, entry.value);
   }
   checkFallbacks(reader, connections, nodes);
+  checkSharedXfrmInterfaces(reader, connections, nodes);
   return connections;
 }
 

@@ -130,3 +130,61 @@ describe('appliance settings', () => {
     ]);
   });
 });
+
+describe('a shared XFRM interface', () => {
+  const two = (a: string, b: string, ifB = 'if_id: 42') => `connections:
+  a:
+    remote_addrs: [192.0.2.2]
+    local: { auth: psk }
+    remote: { auth: psk }
+    psk: x
+    xfrm_interface: { if_id: 42 }
+    children:
+      net: { ${a} }
+  b:
+    remote_addrs: [198.51.100.2]
+    local: { auth: psk }
+    remote: { auth: psk }
+    psk: x
+    xfrm_interface: { ${ifB} }
+    children:
+      net: { ${b} }
+`;
+  it('is allowed when the Phase 2 pairs do not overlap', () => {
+    expect(
+      errorsOf(
+        two(
+          'local_ts: [10.1.0.0/16], remote_ts: [10.2.0.0/16]',
+          'local_ts: [10.1.0.0/16], remote_ts: [10.3.0.0/16]',
+        ),
+      ),
+    ).toEqual([]);
+  });
+
+  it('is refused at the later connection, naming both, when they overlap', () => {
+    expect(
+      errorsOf(
+        two(
+          'local_ts: [10.1.0.0/16], remote_ts: [10.2.0.0/16]',
+          'local_ts: [10.1.5.0/24], remote_ts: [10.2.0.0/24]',
+        ),
+      ),
+    ).toEqual([
+      'styx.yaml:15:21: connections.b.xfrm_interface: connections a and b share interface xfrm42 (if_id 42) but their Phase 2 pairs overlap: children net and net overlap (local 10.1.0.0/16 / 10.1.5.0/24, remote 10.2.0.0/16 / 10.2.0.0/24)',
+    ]);
+  });
+
+  it('needs one if_id per interface name', () => {
+    expect(
+      errorsOf(
+        two(
+          'local_ts: [10.1.0.0/16], remote_ts: [10.2.0.0/16]',
+          'local_ts: [10.1.0.0/16], remote_ts: [10.3.0.0/16]',
+          'if_id: 43, name: xfrm42',
+        ),
+      ),
+    ).toEqual([
+      'styx.yaml:15:21: connections.b.xfrm_interface: interface xfrm42 has if_id 42 in connection a; a shared interface needs the same if_id',
+    ]);
+  });
+});

@@ -19,6 +19,9 @@ mount -t tmpfs tmpfs /run
 mount -t tmpfs tmpfs /tmp
 mkdir -p /dev/pts /dev/shm && mount -t devpts devpts /dev/pts 2>/dev/null
 mount -t tmpfs tmpfs /dev/shm
+# Per-namespace /etc files of `ip netns exec` (a scenario's hosts file) stay in
+# UML: a tmpfs on /etc/netns. Only the empty mount point is made on the host.
+mkdir -p /etc/netns 2>/dev/null && mount -t tmpfs tmpfs /etc/netns
 case $STYX_LAB_ROOT in
 /run/* | /tmp/* | /dev/shm/*)
   mkdir -p "$STYX_LAB_ROOT" && mount --bind /mnt "$STYX_LAB_ROOT"

@@ -1,7 +1,7 @@
 // Runs one scenario in a clean set of namespaces: build the topology, start the
 // captures and daemons, run the steps, stop everything, check that no SA or
 // policy is left in any namespace, and tear the namespaces down.
-import { mkdirSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Capture, startCapture } from './capture.js';
 import { type CharonInstance, readyCharon, startCharon } from './charon.js';
@@ -65,6 +65,11 @@ export async function runScenario(s: Scenario, paths: RunPaths): Promise<Scenari
       }
     }
     log.write(`topology ${topology.name} built`);
+    for (const c of s.setup ?? []) {
+      const r = await run(inNamespace(c.ns, c.argv), { timeoutMs: 10_000 });
+      log.result(r);
+      if (r.code !== 0) throw new Error(`setup: ${c.argv.join(' ')}: ${r.stderr.trim()}`);
+    }
     for (const spec of s.captures ?? []) captures.set(spec.name, await startCapture(spec, dir));
     for (const d of s.daemons ?? []) {
       if (d.kind === 'charon') charons.set(d.ns, startCharon(d, dir, scratch));
@@ -202,6 +207,19 @@ function processesInNamespaces(): number[] {
 }
 
 /** Kills every process in the lab's namespaces, deletes them, flushes the root namespace. */
+/**
+ * Per-namespace files under /etc/netns (`ip netns exec` binds them over
+ * /etc): uml-init.sh mounts a tmpfs there, so a scenario's hosts file never
+ * reaches the host, and each scenario starts without any. Left alone when the
+ * tmpfs is absent (that directory would be the host's).
+ */
+function clearNetnsEtc(): void {
+  const mounts = readFileSync('/proc/mounts', 'utf8');
+  if (!/^\S+ \/etc\/netns tmpfs /m.test(mounts)) return;
+  for (const entry of readdirSync('/etc/netns'))
+    rmSync(join('/etc/netns', entry), { recursive: true, force: true });
+}
+
 export async function resetLab(log: Log): Promise<void> {
   for (const pid of processesInNamespaces()) {
     log.write(`killing process ${pid} left in a namespace`);
@@ -218,6 +236,7 @@ export async function resetLab(log: Log): Promise<void> {
   ).catch((err: Error) => log.write(err.message));
   // Inside UML only the lab's namespaces exist.
   await run(['ip', '-all', 'netns', 'delete']);
+  clearNetnsEtc();
   await run(['ip', 'xfrm', 'state', 'flush']);
   await run(['ip', 'xfrm', 'policy', 'flush']);
 }

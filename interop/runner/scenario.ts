@@ -111,6 +111,8 @@ export interface Scenario {
   /** What the scenario shows, one sentence. */
   readonly summary: string;
   readonly topology: TopologyName;
+  /** Commands run once the topology is built, before the daemons start (`ns` null: outside any namespace). */
+  readonly setup?: readonly { readonly ns: string | null; readonly argv: readonly string[] }[];
   readonly daemons?: readonly DaemonSpec[];
   readonly captures?: readonly CaptureSpec[];
   readonly steps: readonly Step[];

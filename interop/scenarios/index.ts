@@ -1,5 +1,6 @@
 // Every lab scenario, in the order they run.
 import type { Scenario } from '../runner/scenario.js';
+import { APPLIANCE_NETWORK_SCENARIOS } from './appliance-network.js';
 import { APPLIANCE_XFRM_SCENARIOS } from './appliance-xfrm-interface.js';
 import { demo } from './demo.js';
 import { IKE_SOCKET_SCENARIOS } from './ike-sockets.js';
@@ -21,6 +22,7 @@ import { STYX_REKEY_SOAK_SCENARIOS } from './styx-strongswan-rekey-soak.js';
 export const SCENARIOS: readonly Scenario[] = [
   demo,
   ...APPLIANCE_XFRM_SCENARIOS,
+  ...APPLIANCE_NETWORK_SCENARIOS,
   strongswanPskNet2net,
   ...STRONGSWAN_TOPOLOGY_SCENARIOS,
   ...DATAPATH_SCENARIOS,

@@ -1,0 +1,184 @@
+// The manual's network settings against strongSwan, Styx on moon initiating:
+// Interfaces "Any" (the source address comes from the kernel's route towards
+// the peer at each initiation, RTM_GETROUTE), several Remote Endpoints (the
+// next one when the first does not answer), a host name resolved at every
+// initiation (DynDNS: the name's address changes between two initiations) and
+// keyingtries (a peer that answers only after a while is reached on a later
+// round). The retransmission timers are scaled down: they are not under test.
+import type { Scenario, Step } from '../runner/scenario.js';
+import { ADDR } from '../runner/topologies.js';
+import {
+  type ConnSpec,
+  charonDaemon,
+  lanNets,
+  type SideExtra,
+  styxctl,
+  styxDaemon,
+} from './styx-pair.js';
+
+/** A WAN address nobody holds: IKE_SA_INIT to it goes unanswered. */
+const SILENT = '192.0.2.99';
+/** A second address of sun, which the DynDNS name moves to. */
+const SUN2 = '192.0.2.12';
+const SUN_NAME = 'sun.dyn.example';
+
+const FAST_RETRANSMIT = ['retransmit: { timeout: 1s, base: 1, tries: 1 }'];
+
+function conn(moon: SideExtra): ConnSpec {
+  return {
+    name: 'gw',
+    ike: 'aes256gcm16-prfsha256-x25519',
+    children: [{ name: 'net', proposals: 'aes256gcm16', nets: lanNets('v4') }],
+    // Names, not addresses, identify the gateways: the addresses vary here.
+    ids: { moon: 'moon.lab.example', sun: 'sun.lab.example' },
+    // strongSwan answers on any of its addresses, from any of moon's.
+    extra: { moon, sun: { localAddr: '%any', remoteAddr: '%any' } },
+  };
+}
+
+const esc = (s: string) => s.replace(/\./g, '\\.');
+/** moon's outbound ESP SA runs from `src` to `dst`. */
+const outerAddresses = (src: string, dst: string): Step => ({
+  do: 'xfrm',
+  ns: 'moon',
+  show: 'state',
+  expect: { match: [new RegExp(`src ${esc(src)} dst ${esc(dst)}\\s+proto esp`)] },
+});
+const pingThrough: Step = {
+  do: 'ping',
+  from: 'alice',
+  to: ADDR.bob.v4,
+  count: 3,
+  expect: 'reply',
+};
+const up = styxctl('moon', ['up', 'gw'], { match: [/established/] });
+const down = styxctl('moon', ['down', 'gw'], { match: [/closed/] });
+const sh = (ns: string, script: string): Step => ({ do: 'exec', ns, argv: ['sh', '-c', script] });
+
+const anySource = conn({ localAddr: '"%any"' });
+const failover = conn({ remoteAddr: `${SILENT}, ${ADDR.sun.v4}` });
+const dyndns = conn({ remoteAddr: SUN_NAME });
+const keyingTries = conn({ conn: ['keyingtries: 0'], startAction: 'start' });
+
+// `ip netns exec moon` binds /etc/netns/moon/hosts over /etc/hosts (a tmpfs
+// inside UML: the host's /etc is not touched); rewriting it in place changes
+// what getaddrinfo answers to the running styxd.
+const hostsFile = '/etc/netns/moon/hosts';
+const resolveSunTo = (address: string): Step =>
+  sh('moon', `printf '127.0.0.1 localhost\\n${address} ${SUN_NAME}\\n' > ${hostsFile}`);
+
+export const APPLIANCE_NETWORK_SCENARIOS: readonly Scenario[] = [
+  {
+    name: 'appliance-any-source-initiator',
+    summary:
+      "local_addrs %any: each initiation takes its source from the route towards the peer; the route is changed to moon's second address between two initiations and the next tunnel runs from it",
+    topology: 'net2net',
+    daemons: [charonDaemon('sun', [anySource]), styxDaemon('moon', [anySource])],
+    steps: [
+      up,
+      outerAddresses(ADDR.moon.v4, ADDR.sun.v4),
+      pingThrough,
+      down,
+      sh('moon', `ip route replace ${ADDR.sun.v4}/32 dev eth1 src ${ADDR.moon2.v4}`),
+      up,
+      outerAddresses(ADDR.moon2.v4, ADDR.sun.v4),
+      pingThrough,
+      down,
+      sh('moon', `ip route del ${ADDR.sun.v4}/32`),
+    ],
+    timeoutMs: 90_000,
+  },
+  {
+    name: 'appliance-remote-failover-initiator',
+    summary:
+      'remote_addrs [silent address, sun]: IKE_SA_INIT to the first goes unanswered, Styx tries the next remote endpoint and the tunnel comes up with sun',
+    topology: 'net2net',
+    daemons: [charonDaemon('sun', [failover]), styxDaemon('moon', [failover], FAST_RETRANSMIT)],
+    captures: [{ name: 'wan', ns: 'wan', dev: 'br0' }],
+    steps: [
+      up,
+      outerAddresses(ADDR.moon.v4, ADDR.sun.v4),
+      {
+        do: 'daemon-output',
+        name: 'styxd-moon',
+        expect: {
+          match: [new RegExp(`${esc(SILENT)} did not answer, trying the next remote endpoint`)],
+        },
+      },
+      {
+        do: 'capture',
+        name: 'wan',
+        expect: { match: [new RegExp(`${esc(ADDR.moon.v4)}\\.500 > ${esc(SILENT)}\\.500`)] },
+      },
+      pingThrough,
+      down,
+    ],
+    timeoutMs: 90_000,
+  },
+  {
+    name: 'appliance-dyndns-initiator',
+    summary:
+      "remote_addrs a host name: resolved at every initiation with no caching; the name moves from sun's first address to its second between two initiations and the next tunnel goes to the new one",
+    topology: 'net2net',
+    setup: [{ ns: null, argv: ['sh', '-c', `mkdir -p /etc/netns/moon && : > ${hostsFile}`] }],
+    daemons: [charonDaemon('sun', [dyndns]), styxDaemon('moon', [dyndns])],
+    steps: [
+      sh('sun', `ip addr add ${SUN2}/24 dev eth1`),
+      resolveSunTo(ADDR.sun.v4),
+      up,
+      outerAddresses(ADDR.moon.v4, ADDR.sun.v4),
+      pingThrough,
+      down,
+      resolveSunTo(SUN2),
+      up,
+      outerAddresses(ADDR.moon.v4, SUN2),
+      pingThrough,
+      down,
+    ],
+    timeoutMs: 90_000,
+  },
+  {
+    name: 'appliance-keyingtries-initiator',
+    summary:
+      'keyingtries 0 (forever) with start_action start: sun drops IKE at first (nftables), Styx keeps trying round after round, and the tunnel comes up once sun answers',
+    topology: 'net2net',
+    setup: [
+      {
+        ns: 'sun',
+        argv: [
+          'nft',
+          'add table inet styx_lab_block; add chain inet styx_lab_block in { type filter hook input priority 0; udp dport { 500, 4500 } drop; }',
+        ],
+      },
+    ],
+    daemons: [
+      charonDaemon('sun', [keyingTries]),
+      styxDaemon('moon', [keyingTries], FAST_RETRANSMIT),
+    ],
+    steps: [
+      {
+        do: 'daemon-output',
+        name: 'styxd-moon',
+        expect: { match: [/no remote endpoint answered, trying again \(3\/unlimited\)/] },
+        timeoutMs: 30_000,
+      },
+      sh('sun', 'nft delete table inet styx_lab_block'),
+      {
+        do: 'run',
+        what: 'wait up to 30 s for the next round to bring the CHILD_SA up',
+        run: async (lab) => {
+          for (let i = 0; i < 60; i++) {
+            const r = await lab.exec('moon', ['ip', 'xfrm', 'state']);
+            if (/proto esp/.test(r.stdout)) return;
+            await new Promise((done) => setTimeout(done, 500));
+          }
+          throw new Error('no ESP SA on moon 30 s after sun began to answer');
+        },
+      },
+      outerAddresses(ADDR.moon.v4, ADDR.sun.v4),
+      pingThrough,
+      down,
+    ],
+    timeoutMs: 90_000,
+  },
+];

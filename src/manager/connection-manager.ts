@@ -62,10 +62,18 @@ export interface NetworkLookups {
  */
 export interface ConnectionFeature {
   readonly name: string;
+  /** Given the manager's commands a feature may use (a restart on a gateway change). */
+  attach?(control: FeatureControl): void;
   configure(conns: readonly ManagedConnection[]): Promise<void>;
   up?(conn: ManagedConnection, sa: IkeSa): Promise<void>;
   down?(conn: ManagedConnection): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** What a feature may ask of the manager. */
+export interface FeatureControl {
+  /** Tears the connection's IKE_SAs down and initiates it again (if it was up or starts itself). */
+  restart(name: string, reason: string): Promise<void>;
 }
 
 export type ManagerLog = (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -112,9 +120,12 @@ export class ConnectionManager {
   private readonly establishing = new Map<string, Promise<IkeSa>>();
   private readonly waiters = new Set<(ev: EngineEvent) => void>();
   private stopping = false;
+  /** Connections being restarted: their own teardown triggers no close action. */
+  private readonly restarting = new Set<string>();
 
   constructor(private readonly deps: ManagerDeps) {
     this.unsubscribe = deps.engine.onEvent((ev) => this.onEvent(ev));
+    for (const f of deps.features ?? []) f.attach?.({ restart: (n, why) => this.restart(n, why) });
   }
 
   connections(): ManagedConnection[] {
@@ -177,6 +188,26 @@ export class ConnectionManager {
   async down(name: string): Promise<void> {
     if (!this.conns.has(name)) throw new ManagerError('NOT_FOUND', `no connection named ${name}`);
     await this.deps.engine.terminate(name);
+  }
+
+  /**
+   * Closes the connection's IKE_SAs and initiates it again, when it had one
+   * (established or on its way) or its start action initiates; trap policies
+   * stay in place meanwhile, so nothing leaves in clear.
+   */
+  async restart(name: string, reason: string): Promise<void> {
+    const c = this.conns.get(name);
+    if (!c || this.stopping) return;
+    const had = this.deps.engine.listSas().some((sa) => sa.conn?.name === name && live(sa));
+    if (!had && !initiatesAtStart(c.policy)) return;
+    this.deps.log('info', `connection ${name}: ${reason}; closing and initiating again`);
+    this.restarting.add(name);
+    try {
+      await this.deps.engine.terminate(name);
+    } finally {
+      this.restarting.delete(name);
+    }
+    if (this.conns.get(name) === c) this.establishInBackground(c);
   }
 
   /** Deletes every SA (sending the deletes, waiting at most `graceMs`), traps and features. */
@@ -316,7 +347,7 @@ export class ConnectionManager {
     if (ev.type !== 'ike-down') return;
     const others = this.deps.engine.listSas().filter((o) => o !== ev.sa && o.conn?.name === c.name);
     if (!others.some((o) => o.state === 'established')) this.featuresDown(c);
-    if (this.stopping) return;
+    if (this.stopping || this.restarting.has(c.name)) return;
     const next = followUp(ev.cause, c.policy);
     if (next === 'none') return;
     this.deps.log(

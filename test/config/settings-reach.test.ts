@@ -86,15 +86,29 @@ async function effects(text: string): Promise<string> {
   try {
     const conns = await buildManagedConnections(r.config, NOW);
     const kernel = new MemoryKernel();
-    for (const f of applianceFeatures(kernel, () => undefined)) {
+    await kernel.addRoute({ dst: '0.0.0.0', prefixLen: 0, gateway: '192.0.2.254' });
+    const restarts: string[] = [];
+    const features = applianceFeatures(kernel, () => undefined);
+    for (const f of features) {
+      f.attach?.({ restart: async (name) => void restarts.push(name) });
       await f.configure(conns);
       for (const c of conns) await f.up?.(c, undefined as never);
     }
+    const links = await kernel.listLinks();
+    const routes = await kernel.listRoutes();
+    // What the features do when the default gateway changes.
+    await kernel
+      .addRoute({ dst: '0.0.0.0', prefixLen: 0, gateway: '192.0.2.253', metric: 0, table: 254 })
+      .catch(() => undefined);
+    await kernel.deleteRoute({ dst: '0.0.0.0', prefixLen: 0, gateway: '192.0.2.254' });
+    await new Promise((r) => setTimeout(r, 250));
+    for (const f of features) await f.stop();
     return JSON.stringify(
       {
         conns: conns.map((c) => ({ engine: c.engine, policy: c.policy, endpoints: c.endpoints })),
-        links: await kernel.listLinks(),
-        routes: await kernel.listRoutes(),
+        links,
+        routes,
+        restarts,
         engine: engineOptions(r.config.daemon),
         // The EAP server's user table is a lookup: ask it for the sample's user.
         eapPasswords: conns.map((c) => eapLookup(c.engine.remote)?.('carol')),
@@ -205,7 +219,7 @@ const SAMPLES: Record<string, Sample> = {
     conn: { fallback: 'backup', ping_check: '{ address: 10.2.0.1 }' },
     expect: 'refused',
   },
-  restart_on_gateway_change: { conn: { restart_on_gateway_change: 'yes' }, expect: 'refused' },
+  restart_on_gateway_change: { conn: { restart_on_gateway_change: 'yes' }, expect: 'reaches' },
   firewall_rule: { conn: { firewall_rule: 'yes' }, expect: 'refused' },
   // The fallback's ping check: refused with it.
   ...Object.fromEntries(

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { ConnectionConfig } from '../../src/config/types.js';
 import type { IkeConnection } from '../../src/ikev2/connection.js';
 import type { EngineEvent, EngineEventListener } from '../../src/ikev2/events.js';
 import type { IkeSa } from '../../src/ikev2/ike-sa.js';
+import { MemoryKernel } from '../../src/kernel/memory-kernel.js';
+import { GatewayWatch } from '../../src/manager/appliance/gateway-watch.js';
 import {
   ConnectionManager,
   type ManagedConnection,
@@ -210,5 +213,72 @@ describe('ConnectionManager', () => {
     expect(engine.calls.filter((c) => c.startsWith('initiate'))).toHaveLength(2);
     await m.stop(0);
     expect(seen).toEqual(['configure 1', 'up x', 'down x', 'up x', 'down x', 'stop']);
+  });
+});
+
+describe('keyingtries', () => {
+  it('repeats a round nobody answered, up to keyingtries rounds', async () => {
+    const engine = new FakeEngine();
+    engine.outcomes = ['no-answer', 'no-answer', 'up'];
+    const m = new ConnectionManager({ engine, log: () => undefined });
+    await m.start([conn('x', { policy: { ...DEFAULT_POLICY, keyingTries: 3 } })]);
+    const { sa } = await m.up('x');
+    expect(sa.state).toBe('established');
+    expect(engine.calls.filter((c) => c.startsWith('initiate'))).toHaveLength(3);
+  });
+
+  it('gives up after one round by default, and at once on a definite failure', async () => {
+    const engine = new FakeEngine();
+    engine.outcomes = ['no-answer', 'up'];
+    const m = new ConnectionManager({ engine, log: () => undefined });
+    await m.start([conn('x'), conn('y', { policy: { ...DEFAULT_POLICY, keyingTries: 0 } })]);
+    await expect(m.up('x')).rejects.toThrow(/192\.0\.2\.2: no-answer/);
+    engine.outcomes = ['failed', 'up'];
+    await expect(m.up('y')).rejects.toThrow(/failed/);
+    expect(engine.calls.filter((c) => c.startsWith('initiate'))).toHaveLength(2);
+  });
+});
+
+describe('restart on gateway change', () => {
+  /** terminate closes the connection's SAs, as the engine does. */
+  class ClosingEngine extends FakeEngine {
+    override async terminate(name: string) {
+      await super.terminate(name);
+      for (const sa of this.listSas().filter((s) => s.conn?.name === name)) this.down(sa, 'local');
+    }
+  }
+  const watched = (name: string, on: boolean) =>
+    conn(name, {
+      policy: { ...DEFAULT_POLICY, startAction: 'start' },
+      config: { appliance: { restartOnGatewayChange: on } } as unknown as ConnectionConfig,
+    });
+
+  it('closes and initiates again the watched connections when the default gateway changes', async () => {
+    const kernel = new MemoryKernel();
+    await kernel.addRoute({ dst: '0.0.0.0', prefixLen: 0, gateway: '192.0.2.254' });
+    const engine = new ClosingEngine();
+    const log: string[] = [];
+    const m = new ConnectionManager({
+      engine,
+      log: (_l, line) => log.push(line),
+      features: [new GatewayWatch(kernel, (_l, line) => log.push(line))],
+    });
+    await m.start([watched('a', true), watched('b', false)]);
+    await tick();
+    // A route that is not the default changes nothing.
+    await kernel.addRoute({ dst: '10.9.0.0', prefixLen: 16, gateway: '192.0.2.254' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(engine.calls.filter((c) => c.startsWith('terminate'))).toEqual([]);
+    await kernel.deleteRoute({ dst: '0.0.0.0', prefixLen: 0, gateway: '192.0.2.254' });
+    await kernel.addRoute({ dst: '0.0.0.0', prefixLen: 0, gateway: '192.0.2.253' });
+    await new Promise((r) => setTimeout(r, 400));
+    expect(engine.calls.filter((c) => /^(terminate|initiate)/.test(c))).toEqual([
+      'initiate a - -> 192.0.2.2',
+      'initiate b - -> 192.0.2.2',
+      'terminate a',
+      'initiate a - -> 192.0.2.2',
+    ]);
+    expect(log.join('\n')).toMatch(/v4 default gateway 192\.0\.2\.254 .* -> 192\.0\.2\.253/);
+    await m.stop(10);
   });
 });

@@ -1,11 +1,12 @@
 /**
  * The appliance's per-connection features beside the tunnels: the manual's
- * Interface (XFRM interfaces), in the order the manager applies them.
+ * Interface (XFRM interfaces) and Restart Gateway Change, in the order the manager applies them.
  */
 import type { IpsecKernel } from '../../kernel/types.js';
 import type { ConnectionFeature, ManagerLog } from '../connection-manager.js';
+import { GatewayWatch } from './gateway-watch.js';
 import { XfrmInterfaces } from './xfrm-interface.js';
 
 export function applianceFeatures(kernel: IpsecKernel, log: ManagerLog): ConnectionFeature[] {
-  return [new XfrmInterfaces(kernel, log)];
+  return [new XfrmInterfaces(kernel, log), new GatewayWatch(kernel, log)];
 }

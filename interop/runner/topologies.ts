@@ -187,5 +187,87 @@ export const net2netNat: Topology = {
   ],
 };
 
-export const TOPOLOGIES = { net2net, roadwarrior, 'net2net-nat': net2netNat } as const;
+/** moon's two uplinks (multi-WAN), each through its own ISP router to the WAN. */
+export const MULTIWAN = {
+  moonIsp1: '10.1.1.1',
+  isp1Inside: '10.1.1.254',
+  isp1Outside: '192.0.2.251',
+  moonIsp2: '10.2.2.1',
+  isp2Inside: '10.2.2.254',
+  isp2Outside: '192.0.2.252',
+} as const;
+
+/**
+ * IPv4 only: moon's default route goes through isp1 (metric 100), a second one
+ * through isp2 (metric 200) takes over when the first is removed; sun routes
+ * each uplink's subnet back through its router.
+ */
+export const net2netMultiwan: Topology = {
+  name: 'net2net-multiwan',
+  namespaces: ['alice', 'moon', 'isp1', 'isp2', 'wan', 'sun', 'bob'],
+  forwarding: ['moon', 'isp1', 'isp2', 'sun'],
+  links: [
+    ...lanMoon,
+    ...lanSun,
+    [
+      { ns: 'moon', dev: 'eth1' },
+      { ns: 'isp1', dev: 'eth0' },
+    ],
+    [
+      { ns: 'moon', dev: 'eth2' },
+      { ns: 'isp2', dev: 'eth0' },
+    ],
+    [
+      { ns: 'isp1', dev: 'eth1' },
+      { ns: 'wan', dev: 'isp1' },
+    ],
+    [
+      { ns: 'isp2', dev: 'eth1' },
+      { ns: 'wan', dev: 'isp2' },
+    ],
+    [
+      { ns: 'sun', dev: 'eth1' },
+      { ns: 'wan', dev: 'sun' },
+    ],
+  ],
+  bridges: [{ ns: 'wan', dev: 'br0', ports: ['isp1', 'isp2', 'sun'] }],
+  addresses: [
+    { ns: 'alice', dev: 'eth0', cidr: `${ADDR.alice.v4}/24` },
+    { ns: 'moon', dev: 'eth0', cidr: `${ADDR.moonLan.v4}/24` },
+    { ns: 'moon', dev: 'eth1', cidr: `${MULTIWAN.moonIsp1}/24` },
+    { ns: 'moon', dev: 'eth2', cidr: `${MULTIWAN.moonIsp2}/24` },
+    { ns: 'isp1', dev: 'eth0', cidr: `${MULTIWAN.isp1Inside}/24` },
+    { ns: 'isp1', dev: 'eth1', cidr: `${MULTIWAN.isp1Outside}/24` },
+    { ns: 'isp2', dev: 'eth0', cidr: `${MULTIWAN.isp2Inside}/24` },
+    { ns: 'isp2', dev: 'eth1', cidr: `${MULTIWAN.isp2Outside}/24` },
+    { ns: 'sun', dev: 'eth1', cidr: `${ADDR.sun.v4}/24` },
+    { ns: 'sun', dev: 'eth0', cidr: `${ADDR.sunLan.v4}/24` },
+    { ns: 'bob', dev: 'eth0', cidr: `${ADDR.bob.v4}/24` },
+  ],
+  routes: [
+    { ns: 'alice', to: 'default', via: ADDR.moonLan.v4 },
+    { ns: 'bob', to: 'default', via: ADDR.sunLan.v4 },
+    { ns: 'sun', to: '10.1.1.0/24', via: MULTIWAN.isp1Outside },
+    { ns: 'sun', to: '10.2.2.0/24', via: MULTIWAN.isp2Outside },
+    // The kernel needs a route for moon's LAN before the IPsec policy applies.
+    { ns: 'sun', to: NET.moonLan.v4, via: MULTIWAN.isp1Outside },
+  ],
+  extra: [
+    {
+      ns: 'moon',
+      argv: ['ip', 'route', 'add', 'default', 'via', MULTIWAN.isp1Inside, 'metric', '100'],
+    },
+    {
+      ns: 'moon',
+      argv: ['ip', 'route', 'add', 'default', 'via', MULTIWAN.isp2Inside, 'metric', '200'],
+    },
+  ],
+};
+
+export const TOPOLOGIES = {
+  net2net,
+  roadwarrior,
+  'net2net-nat': net2netNat,
+  'net2net-multiwan': net2netMultiwan,
+} as const;
 export type TopologyName = keyof typeof TOPOLOGIES;

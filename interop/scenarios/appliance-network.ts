@@ -6,7 +6,7 @@
 // keyingtries (a peer that answers only after a while is reached on a later
 // round). The retransmission timers are scaled down: they are not under test.
 import type { Scenario, Step } from '../runner/scenario.js';
-import { ADDR } from '../runner/topologies.js';
+import { ADDR, MULTIWAN } from '../runner/topologies.js';
 import {
   type ConnSpec,
   charonDaemon,
@@ -59,6 +59,33 @@ const anySource = conn({ localAddr: '"%any"' });
 const failover = conn({ remoteAddr: `${SILENT}, ${ADDR.sun.v4}` });
 const dyndns = conn({ remoteAddr: SUN_NAME });
 const keyingTries = conn({ conn: ['keyingtries: 0'], startAction: 'start' });
+
+const multiwan = conn({
+  localAddr: '"%any"',
+  conn: ['restart_on_gateway_change: yes'],
+  startAction: 'start',
+});
+
+/** Polls moon's SAs until `pattern` shows, up to `ms`; logs and returns the time it took. */
+function waitForSa(what: string, pattern: RegExp, ms = 30_000): Step {
+  return {
+    do: 'run',
+    what,
+    run: async (lab) => {
+      const start = Date.now();
+      while (Date.now() - start < ms) {
+        const r = await lab.exec('moon', ['ip', 'xfrm', 'state']);
+        if (pattern.test(r.stdout)) {
+          lab.log(`${what}: ${Date.now() - start} ms`);
+          return;
+        }
+        await new Promise((done) => setTimeout(done, 200));
+      }
+      throw new Error(`${what}: not within ${ms} ms`);
+    },
+  };
+}
+const espFrom = (src: string) => new RegExp(`src ${esc(src)} dst ${esc(ADDR.sun.v4)}s+proto esp`);
 
 // `ip netns exec moon` binds /etc/netns/moon/hosts over /etc/hosts (a tmpfs
 // inside UML: the host's /etc is not touched); rewriting it in place changes
@@ -177,6 +204,53 @@ export const APPLIANCE_NETWORK_SCENARIOS: readonly Scenario[] = [
       },
       outerAddresses(ADDR.moon.v4, ADDR.sun.v4),
       pingThrough,
+      down,
+    ],
+    timeoutMs: 90_000,
+  },
+  {
+    name: 'appliance-restart-gateway-change-initiator',
+    summary:
+      "multi-WAN: moon's tunnel runs through isp1; the primary default route is removed, the gateway watch sees the new default gateway (isp2) and the tunnel comes back from moon's second uplink; time to recovery logged",
+    topology: 'net2net-multiwan',
+    daemons: [charonDaemon('sun', [multiwan]), styxDaemon('moon', [multiwan])],
+    steps: [
+      waitForSa('tunnel up through isp1', espFrom(MULTIWAN.moonIsp1)),
+      pingThrough,
+      {
+        do: 'run',
+        what: 'remove the primary default route and time the recovery through isp2',
+        run: async (lab) => {
+          const r = await lab.exec('moon', [
+            'ip',
+            'route',
+            'del',
+            'default',
+            'via',
+            MULTIWAN.isp1Inside,
+          ]);
+          if (r.code !== 0) throw new Error(`ip route del: ${r.stderr}`);
+          await lab.step(
+            waitForSa(
+              'recovery through isp2 (route removed -> new ESP SA)',
+              espFrom(MULTIWAN.moonIsp2),
+            ),
+          );
+        },
+      },
+      {
+        do: 'daemon-output',
+        name: 'styxd-moon',
+        expect: { match: [/default gateway 10\.1\.1\.254 .*-> 10\.2\.2\.254/] },
+      },
+      { do: 'sleep', ms: 1000 },
+      pingThrough,
+      {
+        do: 'xfrm',
+        ns: 'moon',
+        show: 'state',
+        expect: { noMatch: [new RegExp(`src ${esc(MULTIWAN.moonIsp1)} `)] },
+      },
       down,
     ],
     timeoutMs: 90_000,

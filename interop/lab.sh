@@ -144,7 +144,9 @@ for ((boot = 0; boot < JOBS; boot++)); do
 done
 not_run=0
 while read -r name _; do
-  if ! cat "$RUN"/results-*.txt | grep -qE "^(PASS|FAIL) ${name}( |:)"; then
+  # grep on the files, not `cat | grep -q`: with pipefail, grep -q quitting early
+  # fails cat with SIGPIPE and a scenario that ran would read as NOT RUN.
+  if ! grep -qhE "^(PASS|FAIL) ${name}( |:)" "$RUN"/results-*.txt; then
     echo "NOT RUN $name"
     not_run=$((not_run + 1))
   fi

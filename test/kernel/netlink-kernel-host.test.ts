@@ -163,6 +163,10 @@ describe.skipIf(skipReason !== undefined)(
       expect(out.xfrmInterface).toBe('EOPNOTSUPP');
     });
 
+    it('runs dumps asked for at once one after another (the kernel refuses a second with EBUSY)', () => {
+      expect(out.concurrentDumps).toEqual([true, true, true, true]);
+    });
+
     it('flushes, and nothing that arrived was unparsable', () => {
       expect(out.policiesAfterFlush).toBe(0);
       expect(out.ipStateAfterFlush).toBe('');

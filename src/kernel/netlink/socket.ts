@@ -98,6 +98,8 @@ export class NetlinkChannel {
   private seq: number;
   private readonly pending = new Map<number, Pending>();
   private closed = false;
+  /** The dump in progress (or done): the next one starts after it. */
+  private dumps: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly transport: NetlinkTransport,
@@ -121,6 +123,20 @@ export class NetlinkChannel {
    * on NLMSG_DONE with every part. A kernel error rejects with KernelError.
    */
   request(
+    build: (seq: number, pid: number) => Uint8Array,
+    mode: ReplyMode,
+    operation: string,
+    subject: string,
+  ): Promise<NlMessage[]> {
+    if (mode !== 'dump') return this.send(build, mode, operation, subject);
+    // The kernel runs one dump per socket at a time and refuses a second one
+    // with EBUSY (netlink_dump_start): dumps wait for the one before.
+    const next = this.dumps.then(() => this.send(build, mode, operation, subject));
+    this.dumps = next.catch(() => undefined);
+    return next;
+  }
+
+  private send(
     build: (seq: number, pid: number) => Uint8Array,
     mode: ReplyMode,
     operation: string,

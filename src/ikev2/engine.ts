@@ -556,10 +556,11 @@ export class Ikev2Engine implements EngineContext {
       this.counters.initRefused++;
       return;
     }
+    const candidates = await this.candidatesWithNames(d.local, d.remote);
     const out = processInitRequest(
       this,
       {
-        candidatesFor: (local, remote) => this.candidatesFor(local, remote),
+        candidatesFor: () => candidates,
         cookies: this.cookies,
         halfOpenCount: () => this.halfOpenCount(),
       },
@@ -636,11 +637,51 @@ export class Ikev2Engine implements EngineContext {
   }
 
   private candidatesFor(local: Endpoint, remote: Endpoint): IkeConnection[] {
-    const matches = (list: readonly string[], addr: string) =>
-      list.length === 0 || list.some((a) => a === '%any' || a === addr || addressInRange(a, addr));
     return this.connections.filter(
-      (c) => matches(c.localAddrs, local.address) && matches(c.remoteAddrs, remote.address),
+      (c) =>
+        addressListMatches(c.localAddrs, local.address) &&
+        addressListMatches(c.remoteAddrs, remote.address),
     );
+  }
+
+  /**
+   * The connections an IKE_SA_INIT from `remote` may be for: by address,
+   * subnet or range, and by host name, each name resolved now (strongSwan
+   * resolves remote_addrs names at every configuration lookup too).
+   */
+  private async candidatesWithNames(local: Endpoint, remote: Endpoint): Promise<IkeConnection[]> {
+    const byAddress = new Set(this.candidatesFor(local, remote));
+    const resolve = this.ports.resolveName;
+    const named = this.connections.filter(
+      (c) =>
+        !byAddress.has(c) &&
+        addressListMatches(c.localAddrs, local.address) &&
+        c.remoteAddrs.some(isHostName),
+    );
+    if (!resolve || named.length === 0) return [...byAddress];
+    const from = parseAddress(remote.address);
+    const resolvesTo = async (name: string) => {
+      const found = await resolve(name).catch(() => [] as string[]);
+      return found.some((a) => {
+        const p = parseAddress(a);
+        return (
+          !!p &&
+          !!from &&
+          p.bytes.every((b, i) => b === from.bytes[i]) &&
+          p.bytes.length === from.bytes.length
+        );
+      });
+    };
+    const matched = new Set<IkeConnection>();
+    for (const c of named) {
+      for (const name of c.remoteAddrs.filter(isHostName)) {
+        if (await resolvesTo(name)) {
+          matched.add(c);
+          break;
+        }
+      }
+    }
+    return this.connections.filter((c) => byAddress.has(c) || matched.has(c));
   }
 
   private async handleResponse(sa: IkeSa, msg: IkeMessage, d: Datagram): Promise<void> {
@@ -822,6 +863,20 @@ export class Ikev2Engine implements EngineContext {
 }
 
 /** `addr` inside a configured CIDR (`10.0.0.0/8`) or range (`a-b`)? */
+function addressListMatches(list: readonly string[], addr: string): boolean {
+  return (
+    list.length === 0 || list.some((a) => a === '%any' || a === addr || addressInRange(a, addr))
+  );
+}
+
+/** A remote_addrs entry that is neither an address, a subnet, a range nor %any. */
+function isHostName(spec: string): boolean {
+  if (spec === '%any' || parseAddress(spec)) return false;
+  if (spec.includes('/')) return !parseAddress(spec.split('/')[0] ?? '');
+  const [lo, hi] = spec.split('-');
+  return !(hi !== undefined && parseAddress(lo!.trim()) && parseAddress(hi.trim()));
+}
+
 function addressInRange(spec: string, addr: string): boolean {
   const a = parseAddress(addr);
   if (!a) return false;

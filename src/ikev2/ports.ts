@@ -51,6 +51,12 @@ export interface EnginePorts {
   readonly clock: ClockPort;
   readonly random: RandomSource;
   readonly logger: EngineLogger;
+  /**
+   * A host name's addresses, looked up at every use (no caching: DynDNS), for
+   * responder connections whose remote_addrs name hosts; absent = names
+   * never match.
+   */
+  readonly resolveName?: (name: string) => Promise<string[]>;
 }
 
 /** A system clock for production use. */

@@ -43,7 +43,13 @@ export interface Host {
 
 export function buildHost(parts: HostParts): Host {
   const engine = new Ikev2Engine(
-    { network: parts.network, clock: parts.clock, random: parts.random, logger: parts.logger },
+    {
+      network: parts.network,
+      clock: parts.clock,
+      random: parts.random,
+      logger: parts.logger,
+      ...(parts.lookups && { resolveName: parts.lookups.resolveName }),
+    },
     parts.kernel,
     parts.options,
   );

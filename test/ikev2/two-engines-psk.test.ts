@@ -250,3 +250,31 @@ describe('a CHILD_SA the kernel refuses (RFC 7296 §2.21.3)', () => {
     expect(await pair.b.kernel.listPolicies()).toHaveLength(0);
   });
 });
+
+describe('a responder whose remote_addrs name a host (DynDNS)', () => {
+  it('resolves the name at each IKE_SA_INIT: the peer matches while the name points at it', async () => {
+    const names = new Map([['moon.dyn.example', ['192.0.2.1']]]);
+    const lookups: string[] = [];
+    const pair = makePair('dyndns', {}, async (name) => {
+      lookups.push(name);
+      return names.get(name) ?? [];
+    });
+    configure(pair, { b: { remoteAddrs: ['moon.dyn.example'] } });
+    await pair.a.engine.initiate('a');
+    expect(await pair.run(() => pair.b.engine.listSas()[0]?.state === 'established')).toBe(true);
+    let closed = false;
+    void pair.a.engine.terminate('a').then(() => {
+      closed = true;
+    });
+    expect(await pair.run(() => closed && pair.b.engine.listSas().length === 0, 10_000)).toBe(true);
+    // The name moves elsewhere: the same initiator no longer matches the connection.
+    names.set('moon.dyn.example', ['192.0.2.9']);
+    await pair.a.engine.initiate('a');
+    expect(await pair.run(() => pair.a.engine.listSas().length === 0, 10_000)).toBe(true);
+    expect(pair.b.engine.listSas()).toHaveLength(0);
+    expect(pair.b.logger.lines.join('\n')).toMatch(
+      /IKE_SA_INIT from 192\.0\.2\.1 refused: no connection/,
+    );
+    expect(lookups).toEqual(['moon.dyn.example', 'moon.dyn.example']);
+  });
+});

@@ -103,14 +103,24 @@ export class CapturingLogger implements EngineLogger {
   }
 }
 
-export function makePair(seed = 'pair', options: Partial<EngineOptions> = {}) {
+export function makePair(
+  seed = 'pair',
+  options: Partial<EngineOptions> = {},
+  resolveName?: (name: string) => Promise<string[]>,
+) {
   const clock = new ManualClock();
   const net = new MemoryNetwork(clock);
   const mk = (name: string, address: string) => {
     const kernel = new MemoryKernel({ now: () => clock.now(), seed: name === 'a' ? 11 : 22 });
     const logger = new CapturingLogger();
     const engine = new Ikev2Engine(
-      { network: net.portFor(), clock, random: seededBytes(`${seed}/${name}`), logger },
+      {
+        network: net.portFor(),
+        clock,
+        random: seededBytes(`${seed}/${name}`),
+        logger,
+        ...(resolveName && { resolveName }),
+      },
       kernel,
       options,
     );

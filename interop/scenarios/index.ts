@@ -1,6 +1,7 @@
 // Every lab scenario, in the order they run.
 import type { Scenario } from '../runner/scenario.js';
 import { APPLIANCE_NETWORK_SCENARIOS } from './appliance-network.js';
+import { APPLIANCE_RESPONDER_SCENARIOS } from './appliance-responder.js';
 import { APPLIANCE_XFRM_SCENARIOS } from './appliance-xfrm-interface.js';
 import { demo } from './demo.js';
 import { IKE_SOCKET_SCENARIOS } from './ike-sockets.js';
@@ -23,6 +24,7 @@ export const SCENARIOS: readonly Scenario[] = [
   demo,
   ...APPLIANCE_XFRM_SCENARIOS,
   ...APPLIANCE_NETWORK_SCENARIOS,
+  ...APPLIANCE_RESPONDER_SCENARIOS,
   strongswanPskNet2net,
   ...STRONGSWAN_TOPOLOGY_SCENARIOS,
   ...DATAPATH_SCENARIOS,

@@ -20,7 +20,7 @@ import {
 const SILENT = '192.0.2.99';
 /** A second address of sun, which the DynDNS name moves to. */
 const SUN2 = '192.0.2.12';
-const SUN_NAME = 'sun.dyn.example';
+export const SUN_NAME = 'sun.dyn.example';
 
 const FAST_RETRANSMIT = ['retransmit: { timeout: 1s, base: 1, tries: 1 }'];
 
@@ -36,7 +36,7 @@ function conn(moon: SideExtra): ConnSpec {
   };
 }
 
-const esc = (s: string) => s.replace(/\./g, '\\.');
+export const esc = (s: string) => s.replace(/\./g, '\\.');
 /** moon's outbound ESP SA runs from `src` to `dst`. */
 const outerAddresses = (src: string, dst: string): Step => ({
   do: 'xfrm',
@@ -44,7 +44,7 @@ const outerAddresses = (src: string, dst: string): Step => ({
   show: 'state',
   expect: { match: [new RegExp(`src ${esc(src)} dst ${esc(dst)}\\s+proto esp`)] },
 });
-const pingThrough: Step = {
+export const pingThrough: Step = {
   do: 'ping',
   from: 'alice',
   to: ADDR.bob.v4,
@@ -53,7 +53,11 @@ const pingThrough: Step = {
 };
 const up = styxctl('moon', ['up', 'gw'], { match: [/established/] });
 const down = styxctl('moon', ['down', 'gw'], { match: [/closed/] });
-const sh = (ns: string, script: string): Step => ({ do: 'exec', ns, argv: ['sh', '-c', script] });
+export const sh = (ns: string, script: string): Step => ({
+  do: 'exec',
+  ns,
+  argv: ['sh', '-c', script],
+});
 
 const anySource = conn({ localAddr: '"%any"' });
 const failover = conn({ remoteAddr: `${SILENT}, ${ADDR.sun.v4}` });
@@ -90,8 +94,8 @@ const espFrom = (src: string) => new RegExp(`src ${esc(src)} dst ${esc(ADDR.sun.
 // `ip netns exec moon` binds /etc/netns/moon/hosts over /etc/hosts (a tmpfs
 // inside UML: the host's /etc is not touched); rewriting it in place changes
 // what getaddrinfo answers to the running styxd.
-const hostsFile = '/etc/netns/moon/hosts';
-const resolveSunTo = (address: string): Step =>
+export const hostsFile = '/etc/netns/moon/hosts';
+export const resolveSunTo = (address: string): Step =>
   sh('moon', `printf '127.0.0.1 localhost\\n${address} ${SUN_NAME}\\n' > ${hostsFile}`);
 
 export const APPLIANCE_NETWORK_SCENARIOS: readonly Scenario[] = [

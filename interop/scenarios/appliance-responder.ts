@@ -7,6 +7,7 @@
 // And the shared interface done right: an IPv4 and an IPv6 tunnel on xfrm42.
 import type { Scenario, Step } from '../runner/scenario.js';
 import { ADDR, NET } from '../runner/topologies.js';
+import { hostsFile, pingThrough, resolveSunTo, SUN_NAME } from './appliance-network.js';
 import {
   type ConnSpec,
   charonDaemon,
@@ -16,9 +17,6 @@ import {
   styxctl,
   styxDaemon,
 } from './styx-pair.js';
-
-const SUN_NAME = 'sun.dyn.example';
-const hostsFile = '/etc/netns/moon/hosts';
 
 function conn(moon: SideExtra, name = 'gw'): ConnSpec {
   return {
@@ -40,10 +38,6 @@ const sunTerminates: Step = {
   ns: 'sun',
   args: ['--terminate', '--ike', 'gw', '--timeout', '20'],
 };
-const pingThrough: Step = { do: 'ping', from: 'alice', to: ADDR.bob.v4, count: 3, expect: 'reply' };
-const sh = (ns: string, script: string): Step => ({ do: 'exec', ns, argv: ['sh', '-c', script] });
-const resolveSunTo = (address: string): Step =>
-  sh('moon', `printf '127.0.0.1 localhost\\n${address} ${SUN_NAME}\\n' > ${hostsFile}`);
 
 const refused = (what: string, initiate: Step): Step => ({
   do: 'run',

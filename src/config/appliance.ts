@@ -5,6 +5,7 @@
  * no cycles) are checked once every connection is read.
  */
 import { isMap, isScalar } from 'yaml';
+import { DEFAULTS } from '../defaults.js';
 import { parseIpAddress } from './addresses.js';
 import { readDuration } from './child.js';
 import { type ConfigReader, Fields, type YamlNode } from './reader.js';
@@ -20,7 +21,10 @@ export const APPLIANCE_KEYS = [
 export const PING_CHECK_KEYS = ['address', 'interval', 'retries', 'return_to_primary'];
 
 /** The manual: ping every 5 minutes, 3 retries. */
-export const PING_CHECK_DEFAULTS = { intervalMs: 300_000, retries: 3 } as const;
+export const PING_CHECK_DEFAULTS = {
+  intervalMs: DEFAULTS.pingIntervalMs,
+  retries: DEFAULTS.pingRetries,
+} as const;
 
 function readPingCheck(reader: ConfigReader, node: YamlNode, path: string): PingCheck | undefined {
   const entries = reader.map(node, path, PING_CHECK_KEYS);

@@ -3,6 +3,7 @@
  * traffic selectors, mode (Connection Type), ESP or AH (Encryption Type),
  * proposals, IPComp, the transport-mode Traffic Selector and lifetimes.
  */
+import { DEFAULTS } from '../defaults.js';
 import { refuseChildSettings } from './not-supported.js';
 import {
   defaultProposals,
@@ -51,7 +52,7 @@ export const CHILD_KEYS = [
 ];
 
 /** strongSwan's CHILD_SA defaults: rekey after 1h; hard limit 10% later. */
-export const CHILD_REKEY_TIME_MS = 3_600_000;
+export const CHILD_REKEY_TIME_MS = DEFAULTS.childRekeyTimeMs;
 
 /** The connection-level actions a child inherits unless it sets its own. */
 export interface ChildDefaults {

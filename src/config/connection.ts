@@ -5,6 +5,7 @@
  * MOBIKE, Split Connection and the XFRM interface.
  */
 import { isMap } from 'yaml';
+import { DEFAULTS } from '../defaults.js';
 import { ADDRESS_EXPECTED, parseAddressSpec, parseSubnet } from './addresses.js';
 import { APPLIANCE_KEYS, readAppliance } from './appliance.js';
 import { readAuthRound } from './auth-rounds.js';
@@ -71,10 +72,10 @@ export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 /** Defaults: strongSwan's, except DPD which follows the manual (10 s / 30 s). */
 export const CONNECTION_DEFAULTS = {
-  ikeRekeyTimeMs: 4 * 3_600_000,
-  dpdDelayMs: 10_000,
-  dpdTimeoutMs: 30_000,
-  port: 500,
+  ikeRekeyTimeMs: DEFAULTS.ikeRekeyTimeMs,
+  dpdDelayMs: DEFAULTS.dpdDelayMs,
+  dpdTimeoutMs: DEFAULTS.dpdTimeoutMs,
+  port: DEFAULTS.ikePort,
 } as const;
 
 function readAddresses(

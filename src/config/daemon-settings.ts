@@ -2,6 +2,7 @@
  * Daemon-wide settings (`daemon:`): control socket, logging, IKE ports, COOKIE
  * threshold and retransmission — strongSwan keeps these in strongswan.conf.
  */
+import { DEFAULTS } from '../defaults.js';
 import { readDuration } from './child.js';
 import { type ConfigReader, Fields, type YamlNode } from './reader.js';
 import type { DaemonSettings, LogLevel } from './types.js';
@@ -13,17 +14,15 @@ export const DAEMON_DEFAULTS: DaemonSettings = {
   logLevel: 'info',
   logLevels: {},
   logFormat: 'text',
-  ikePort: 500,
-  natTPort: 4500,
-  // strongSwan charon.cookie_threshold.
-  cookieThreshold: 30,
-  halfOpenLimit: 1000,
-  // RFC 7296 §2.1 leaves the schedule open; strongSwan: 4 s, ×1.8, 5 tries.
-  retransmitTimeoutMs: 4000,
-  retransmitBase: 1.8,
-  retransmitTries: 5,
-  // RFC 3948 §4 keepalives behind a NAT; strongSwan's 20 s.
-  natKeepaliveMs: 20_000,
+  // Where each comes from: src/defaults.ts.
+  ikePort: DEFAULTS.ikePort,
+  natTPort: DEFAULTS.natTPort,
+  cookieThreshold: DEFAULTS.cookieThreshold,
+  halfOpenLimit: DEFAULTS.halfOpenLimit,
+  retransmitTimeoutMs: DEFAULTS.retransmitTimeoutMs,
+  retransmitBase: DEFAULTS.retransmitBase,
+  retransmitTries: DEFAULTS.retransmitTries,
+  natKeepaliveMs: DEFAULTS.natKeepaliveMs,
 };
 
 export const LOG_KEYS = ['level', 'format', 'subsystems'];

@@ -9,6 +9,7 @@
  */
 
 import { randomBytes } from 'node:crypto';
+import { DEFAULTS } from '../defaults.js';
 import type { IpsecKernel, KernelEvent } from '../kernel/types.js';
 import { isWireError } from '../wire/errors.js';
 import {
@@ -64,11 +65,11 @@ import { STRONGSWAN_RETRANSMIT } from './retransmit.js';
 import { parseAddress } from './traffic-selectors.js';
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
-  // strongSwan's charon.cookie_threshold default.
-  cookieThreshold: 30,
-  halfOpenLimit: 10000,
+  // The daemon's defaults (src/defaults.ts says where each comes from).
+  cookieThreshold: DEFAULTS.cookieThreshold,
+  halfOpenLimit: DEFAULTS.halfOpenLimit,
   retransmit: STRONGSWAN_RETRANSMIT,
-  nattPort: 4500,
+  nattPort: DEFAULTS.natTPort,
   maxReassemblyBytes: 64 * 1024,
   maxFragments: 64,
   nonceLength: 32,

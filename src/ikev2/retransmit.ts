@@ -6,6 +6,8 @@
  * retransmitted request from its response cache.
  */
 
+import { DEFAULTS } from '../defaults.js';
+
 export interface RetransmitPolicy {
   /** First timeout in milliseconds. */
   readonly timeoutMs: number;
@@ -17,9 +19,9 @@ export interface RetransmitPolicy {
 }
 
 export const STRONGSWAN_RETRANSMIT: RetransmitPolicy = {
-  timeoutMs: 4000,
-  base: 1.8,
-  tries: 5,
+  timeoutMs: DEFAULTS.retransmitTimeoutMs,
+  base: DEFAULTS.retransmitBase,
+  tries: DEFAULTS.retransmitTries,
   maxTimeoutMs: 0,
 };
 

@@ -226,6 +226,13 @@ export const APPLIANCE_NETWORK_SCENARIOS: readonly Scenario[] = [
         do: 'run',
         what: 'remove the primary default route and time the recovery through isp2',
         run: async (lab) => {
+          // A 10 ms ping across the switch-over counts what the recovery costs.
+          const ping = lab.exec(
+            'alice',
+            ['ping', '-q', '-n', '-c', '400', '-i', '0.01', '-W', '1', ADDR.bob.v4],
+            60_000,
+          );
+          await new Promise((done) => setTimeout(done, 500));
           const r = await lab.exec('moon', [
             'ip',
             'route',
@@ -241,6 +248,11 @@ export const APPLIANCE_NETWORK_SCENARIOS: readonly Scenario[] = [
               espFrom(MULTIWAN.moonIsp2),
             ),
           );
+          const counts = /(\d+) packets transmitted, (\d+) received/.exec((await ping).stdout);
+          if (!counts) throw new Error('no ping summary');
+          const lost = Number(counts[1]) - Number(counts[2]);
+          lab.log(`pings lost across the switch-over: ${lost} of ${counts[1]} (10 ms apart)`);
+          if (Number(counts[2]) === 0) throw new Error('no ping got through');
         },
       },
       {

@@ -43,6 +43,6 @@ if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json
   rm -f "$npm_log"
 fi
 
-# The lab's User-Mode Linux kernel: built once (about 8 minutes on 2 cores) and
+# The lab's User-Mode Linux kernel: built once (about 5 minutes on 2 idle cores) and
 # cached outside the tree, so later runs start at once.
 bash interop/kernel/build.sh

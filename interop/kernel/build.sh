@@ -30,7 +30,7 @@ mkdir -p "$CACHE"
 work=$(mktemp -d "${TMPDIR:-/tmp}/styx-kernel.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 started=$SECONDS
-echo "kernel: building the lab's UML kernel (linux-$key, about 8 minutes on 2 cores)" >&2
+echo "kernel: building the lab's UML kernel (linux-$key, about 5 minutes on 2 idle cores)" >&2
 tar -xJf "$SOURCE" -C "$work"
 src=$(echo "$work"/linux-source-6.1)
 log=$work/build.log

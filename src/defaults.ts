@@ -32,6 +32,11 @@ export const DEFAULTS = {
   ikeRekeyTimeMs: 4 * 3_600_000,
   /** strongSwan rekey_time of a CHILD_SA (life_time 10% later). */
   childRekeyTimeMs: 3_600_000,
+  /**
+   * Ours: the packet mark firewall_rule's nftables table sets (one bit, so it
+   * combines with other marks; docs/appliance-firewall.md).
+   */
+  firewallMark: 0x0100_0000,
   /** The manual's Ping Check: every 5 minutes, 3 retries. */
   pingIntervalMs: 300_000,
   pingRetries: 3,

@@ -182,6 +182,16 @@ async function findLeftovers(namespaces: readonly string[], log: Log): Promise<s
       }
     }
   }
+  // firewall_rule's table (nothing else in a ruleset is ours to check).
+  const tables = await run(['ip', '-all', 'netns', 'exec', 'nft', 'list', 'tables'], {
+    timeoutMs: 10_000,
+  });
+  for (const [ns, text] of splitPerNamespace(tables.stdout)) {
+    if (namespaces.includes(ns) && /^table inet styx$/m.test(text)) {
+      log.write(`left in ${ns}: nftables table inet styx`);
+      found.push(`${ns}: nftables table inet styx`);
+    }
+  }
   return found;
 }
 

@@ -1,5 +1,6 @@
 // Every lab scenario, in the order they run.
 import type { Scenario } from '../runner/scenario.js';
+import { APPLIANCE_FIREWALL_SCENARIOS } from './appliance-firewall.js';
 import { APPLIANCE_NETWORK_SCENARIOS } from './appliance-network.js';
 import { APPLIANCE_RESPONDER_SCENARIOS } from './appliance-responder.js';
 import { APPLIANCE_XFRM_SCENARIOS } from './appliance-xfrm-interface.js';
@@ -25,6 +26,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...APPLIANCE_XFRM_SCENARIOS,
   ...APPLIANCE_NETWORK_SCENARIOS,
   ...APPLIANCE_RESPONDER_SCENARIOS,
+  ...APPLIANCE_FIREWALL_SCENARIOS,
   strongswanPskNet2net,
   ...STRONGSWAN_TOPOLOGY_SCENARIOS,
   ...DATAPATH_SCENARIOS,

@@ -23,6 +23,7 @@ export const DAEMON_DEFAULTS: DaemonSettings = {
   retransmitBase: DEFAULTS.retransmitBase,
   retransmitTries: DEFAULTS.retransmitTries,
   natKeepaliveMs: DEFAULTS.natKeepaliveMs,
+  firewallMark: DEFAULTS.firewallMark,
 };
 
 export const LOG_KEYS = ['level', 'format', 'subsystems'];
@@ -37,6 +38,7 @@ export const DAEMON_KEYS = [
   'half_open_limit',
   'retransmit',
   'nat_keepalive',
+  'firewall_mark',
 ];
 
 function readLog(
@@ -123,5 +125,19 @@ export function readDaemonSettings(
     natKeepaliveMs:
       f.get('nat_keepalive', (n, p) => readDuration(reader, n, p)) ??
       DAEMON_DEFAULTS.natKeepaliveMs,
+    firewallMark:
+      f.get('firewall_mark', (n, p) =>
+        reader.parsed(n, p, 'a packet mark from 1 to 0xffffffff', parseMark),
+      ) ?? DAEMON_DEFAULTS.firewallMark,
   };
+}
+
+/** A 32-bit packet mark, decimal or 0x hex (as nftables and ip rule write it). */
+function parseMark(text: string): number | { error: string } {
+  const v = /^0x[0-9a-f]{1,8}$/i.test(text)
+    ? Number.parseInt(text, 16)
+    : /^\d+$/.test(text)
+      ? Number(text)
+      : Number.NaN;
+  return v >= 1 && v <= 0xffff_ffff ? v : { error: 'expected a packet mark from 1 to 0xffffffff' };
 }

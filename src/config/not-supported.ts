@@ -56,11 +56,6 @@ export const CONNECTION_REFUSALS: readonly Refusal<Connection>[] = [
       'fragmentation accept and force are not supported yet; allowed: yes (RFC 7383, when the peer supports it) or no',
   },
   {
-    key: 'firewall_rule',
-    refuses: (c) => c.appliance.firewallRule,
-    message: 'firewall_rule: yes (a generated nftables table) is not supported yet',
-  },
-  {
     key: 'unique',
     refuses: (c) => c.unique !== 'no',
     message:

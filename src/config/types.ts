@@ -258,6 +258,8 @@ export interface DaemonSettings {
   readonly retransmitBase: number;
   readonly retransmitTries: number;
   readonly natKeepaliveMs: number;
+  /** The packet mark of firewall_rule's table, accepted by the appliance's ruleset. */
+  readonly firewallMark: number;
 }
 
 export interface StyxConfig {

@@ -197,8 +197,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     options: engineOptions(d),
     managerLog: (level, message) => logger.log(level, 'manager', message),
     lookups: systemLookups(kernel),
-    features: applianceFeatures(kernel, (level, message) =>
-      logger.log(level, 'appliance', message),
+    features: applianceFeatures(
+      kernel,
+      (level, message) => logger.log(level, 'appliance', message),
+      { mark: d.firewallMark, ikePort: d.ikePort, natTPort: d.natTPort },
     ),
     onError: (what, e) =>
       logger.error('ike', `unexpected error in ${what}: ${(e as Error).message}`),

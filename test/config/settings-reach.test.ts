@@ -88,7 +88,17 @@ async function effects(text: string): Promise<string> {
     const kernel = new MemoryKernel();
     await kernel.addRoute({ dst: '0.0.0.0', prefixLen: 0, gateway: '192.0.2.254' });
     const restarts: string[] = [];
-    const features = applianceFeatures(kernel, () => undefined);
+    const nftScripts: string[] = [];
+    const features = applianceFeatures(
+      kernel,
+      () => undefined,
+      {
+        mark: r.config.daemon.firewallMark,
+        ikePort: r.config.daemon.ikePort,
+        natTPort: r.config.daemon.natTPort,
+      },
+      async (script) => void nftScripts.push(script),
+    );
     for (const f of features) {
       f.attach?.({ restart: async (name) => void restarts.push(name) });
       await f.configure(conns);
@@ -109,6 +119,7 @@ async function effects(text: string): Promise<string> {
         links,
         routes,
         restarts,
+        nftScripts,
         engine: engineOptions(r.config.daemon),
         // The EAP server's user table is a lookup: ask it for the sample's user.
         eapPasswords: conns.map((c) => eapLookup(c.engine.remote)?.('carol')),
@@ -158,6 +169,12 @@ const SAMPLES: Record<string, Sample> = {
   'daemon.retransmit.base': { daemon: { retransmit: '{ base: 1.5 }' }, expect: 'reaches' },
   'daemon.retransmit.tries': { daemon: { retransmit: '{ tries: 2 }' }, expect: 'reaches' },
   'daemon.nat_keepalive': { daemon: { nat_keepalive: '5s' }, expect: 'reaches' },
+  'daemon.firewall_mark': {
+    base: { conn: { firewall_rule: 'yes' } },
+    daemon: { firewall_mark: '0x20' },
+    conn: { firewall_rule: 'yes' },
+    expect: 'reaches',
+  },
   // A connection (the manual's Phase 1).
   version: { conn: { version: '1' }, expect: 'refused' },
   local_addrs: { conn: { local_addrs: '[192.0.2.1]' }, expect: 'reaches' },
@@ -220,7 +237,7 @@ const SAMPLES: Record<string, Sample> = {
     expect: 'refused',
   },
   restart_on_gateway_change: { conn: { restart_on_gateway_change: 'yes' }, expect: 'reaches' },
-  firewall_rule: { conn: { firewall_rule: 'yes' }, expect: 'refused' },
+  firewall_rule: { conn: { firewall_rule: 'yes' }, expect: 'reaches' },
   // The fallback's ping check: refused with it.
   ...Object.fromEntries(
     PING_CHECK_KEYS.map((k) => [

@@ -36,7 +36,7 @@ describe('appliance settings', () => {
     });
   });
 
-  it('refuses fallback, ping check and firewall rule, each at its line, until they work', () => {
+  it('refuses fallback and ping check, each at its line, until they work; the firewall rule is accepted', () => {
     const settings = [
       'fallback: backup',
       'ping_check: { address: 10.2.0.1 }',
@@ -46,7 +46,6 @@ describe('appliance settings', () => {
     expect(errorsOf(twoConnections(settings))).toEqual([
       'styx.yaml:7:15: connections.primary.fallback: fallback (a standby connection) is not supported yet',
       'styx.yaml:8:17: connections.primary.ping_check: ping_check is not supported yet (it belongs to fallback, which is not either)',
-      'styx.yaml:10:20: connections.primary.firewall_rule: firewall_rule: yes (a generated nftables table) is not supported yet',
     ]);
   });
 

@@ -221,6 +221,7 @@ describe('daemon settings', () => {
       retransmitBase: 1.8,
       retransmitTries: 5,
       natKeepaliveMs: 20_000,
+      firewallMark: 0x0100_0000,
     });
     const text = `daemon:
   socket: /tmp/styx.sock
@@ -231,6 +232,7 @@ describe('daemon settings', () => {
   half_open_limit: 50
   retransmit: { timeout: 2s, base: 1.5, tries: 3 }
   nat_keepalive: 30s
+  firewall_mark: 0x20
 connections: {}
 `;
     const r = parseConfig(text, 'styx.yaml');
@@ -247,6 +249,7 @@ connections: {}
       retransmitBase: 1.5,
       retransmitTries: 3,
       natKeepaliveMs: 30_000,
+      firewallMark: 0x20,
     });
   });
 

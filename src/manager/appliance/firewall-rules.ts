@@ -40,11 +40,9 @@ const IPPROTO_GRE = 47;
 const IPPROTO_UDP = 17;
 const VXLAN_PORT = 4789;
 
-type Family = IpFamily;
-
 /** One side of a match: addresses of one family, or any. */
 interface Side {
-  readonly family?: Family;
+  readonly family?: IpFamily;
   readonly addresses: readonly string[];
 }
 
@@ -56,7 +54,7 @@ function addressText(from: IpAddress, to: IpAddress): string {
 
 /** Remote endpoints as nftables address sides, by family; `%any` and names match any source. */
 function endpointSides(specs: readonly AddressSpec[]): Side[] {
-  const byFamily = new Map<Family, string[]>();
+  const byFamily = new Map<IpFamily, string[]>();
   for (const s of specs) {
     // A host name is resolved at every use (DynDNS): the rule cannot pin it,
     // and IKE authenticates the peer anyway.
@@ -117,11 +115,12 @@ function protocolMatch(
   };
 }
 
-/** Matches of both sides, or none when their families differ (no packet has both). */
-function pair(a: Side, b: Side): Side[] | undefined {
-  if (a.family && b.family && a.family !== b.family) return undefined;
-  return [a, b];
-}
+/** No packet has addresses of two families: such a pair gets no rule. */
+const compatible = (a: Side, b: Side) => !a.family || !b.family || a.family === b.family;
+
+/** One flow direction: how it is recognised, then source, destination and protocol. */
+const flow = (head: string, src: Side, dst: Side, proto: readonly string[]) =>
+  [head, ...addressMatch(src, 'saddr'), ...addressMatch(dst, 'daddr'), ...proto].join(' ');
 
 interface Rules {
   readonly input: string[];
@@ -137,19 +136,9 @@ function childRules(c: ConnectionConfig, child: ChildConfig, mark: string, out: 
       const proto = protocolMatch(lts, rts, child);
       for (const l of selectorSide(lts, c.localAddrs)) {
         for (const r of selectorSide(rts, c.remoteAddrs)) {
-          if (!pair(l, r)) continue;
-          const inbound = [
-            decrypted,
-            ...addressMatch(r, 'saddr'),
-            ...addressMatch(l, 'daddr'),
-            ...proto(false),
-          ].join(' ');
-          const outbound = [
-            toEncrypt,
-            ...addressMatch(l, 'saddr'),
-            ...addressMatch(r, 'daddr'),
-            ...proto(true),
-          ].join(' ');
+          if (!compatible(l, r)) continue;
+          const inbound = flow(decrypted, r, l, proto(false));
+          const outbound = flow(toEncrypt, l, r, proto(true));
           const tag = `comment "${c.name}/${child.name}"`;
           out.input.push(`${inbound} ${mark} ${tag}`);
           out.forward.push(`${inbound} ${mark} ${tag}`, `${outbound} ${mark} ${tag}`);

@@ -150,7 +150,9 @@ async function readyNode(d: NodeDaemon, b: Background): Promise<void> {
       if (exited) throw new Error(`${d.name} exited before ready: ${b.output().slice(-300)}`);
       return false;
     },
-    20_000,
+    // Seen in CI: a boot's first styxd took over 20 s to start while three
+    // boots loaded node from a cold page cache at once.
+    60_000,
   );
 }
 

@@ -3,7 +3,7 @@
 // start+trap (connect now and keep trap policies, so when the tunnel drops no
 // packet leaves unencrypted and traffic brings it back), DPD Action On Demand,
 // Close Action Connect, and Rekey off (only the peer rekeys).
-import type { Scenario } from '../runner/scenario.js';
+import type { LabContext, Scenario, Step } from '../runner/scenario.js';
 import { ADDR } from '../runner/topologies.js';
 import { charonDaemon, styxctl, styxDaemon } from './styx-pair.js';
 import {
@@ -219,9 +219,10 @@ const bothStart: Scenario = {
       30_000,
     ),
     // The first CHILD_SA on moon may be the responder's, logged before sun
-    // installs its half; and sun sends through whichever of its two SAs it
-    // installed last. Give the second one a moment (5 pings over ~2 s): seen
-    // once in CI and once in 10 runs here, 2 pings in 1.2 s all lost.
+    // installs its half, and each side sends through the SA it installed last:
+    // ping once both kernels hold the same ESP SAs (seen in CI: 5 pings in 2 s
+    // all lost while sun had not yet installed the second CHILD_SA).
+    espSasAgree('moon', 'sun', 20),
     { do: 'ping', from: 'alice', to: ADDR.bob.v4, count: 5, expect: 'reply' },
     oneIkeSaEachSide(90),
     oneChildBetweenRekeys('moon', 'sun'),
@@ -230,6 +231,30 @@ const bothStart: Scenario = {
   ],
   timeoutMs: 180_000,
 };
+
+/** The ESP SPIs in a namespace's kernel (`ip xfrm state`). */
+async function espSpis(lab: LabContext, ns: string) {
+  const r = await lab.exec(ns, ['ip', 'xfrm', 'state']);
+  return [...r.stdout.matchAll(/proto esp spi (0x[0-9a-f]+)/g)].map((m) => m[1]!).sort();
+}
+
+/** Within `seconds`, both gateways' kernels hold the same (non-empty) set of ESP SAs. */
+function espSasAgree(a: string, b: string, seconds: number): Step {
+  return {
+    do: 'run',
+    what: `within ${seconds} s ${a} and ${b} hold the same ESP SAs`,
+    async run(lab) {
+      let last = '';
+      for (let i = 0; i < seconds * 4; i++) {
+        const [x, y] = await Promise.all([espSpis(lab, a), espSpis(lab, b)]);
+        if (x.length > 0 && x.join() === y.join()) return;
+        last = `${a}: ${x.join(' ') || 'none'}; ${b}: ${y.join(' ') || 'none'}`;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      throw new Error(`ESP SAs differ after ${seconds} s (${last})`);
+    },
+  };
+}
 
 export const STYX_INIT_TYPE_SCENARIOS: readonly Scenario[] = [
   bothStart,

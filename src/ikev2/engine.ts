@@ -819,6 +819,11 @@ export class Ikev2Engine implements EngineContext {
       response = [notify(NotifyType.TEMPORARY_FAILURE)];
     }
     sendResponse(this, sa, exchangeType, id, response);
+    if (sa.requestsHeld && exchangeType === ExchangeType.IKE_AUTH && sa.state !== 'connecting') {
+      // The last IKE_AUTH response is out: what was queued meanwhile may follow.
+      sa.requestsHeld = false;
+      void this.requests.pump(sa);
+    }
     if (close) {
       const conn = sa.conn;
       // A rekeyed or duplicate IKE_SA's delete ends no tunnel: no close action.

@@ -319,6 +319,7 @@ export function processInitRequest(
     };
   }
   const sa = new IkeSa('responder', spiI, d.local, d.remote);
+  sa.requestsHeld = true;
   sa.candidates = candidates;
   sa.conn = candidates[0];
   sa.spiR = ctx.ports.random(8);

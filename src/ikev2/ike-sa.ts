@@ -82,6 +82,12 @@ export class IkeSa {
   nextRequestId = 0;
   expectedPeerRequestId = 0;
   outstanding: OutstandingRequest | undefined;
+  /**
+   * A responder's requests wait until its last IKE_AUTH response is sent: the
+   * initiator is not yet established and drops a request that comes first
+   * (strongSwan does), so it would be answered only on retransmission.
+   */
+  requestsHeld = false;
   lastResponse: CachedResponse | undefined;
   fragments: FragmentBuffer | undefined;
   readonly children: ChildSa[] = [];

@@ -81,6 +81,7 @@ export class RequestQueues {
   async pump(sa: IkeSa): Promise<void> {
     // A request being built counts as outstanding, or a second pump would reuse its message ID.
     if (sa.outstanding || this.#building.has(sa) || sa.state === 'closed') return;
+    if (sa.requestsHeld) return;
     const next = this.#queues.get(sa)?.shift();
     if (!next) return;
     const { ctx } = this;

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { fqdnIdentity } from '../../src/ikev2/identities.js';
 import type { IkeSa } from '../../src/ikev2/ike-sa.js';
 import { spiHex } from '../../src/ikev2/ike-sa.js';
+import { ExchangeType, peekIkeHeader } from '../../src/wire/ikev2/index.js';
 import { child, configureSide, connection, makePair } from '../support/engine-pair.js';
 
 type Pair = ReturnType<typeof makePair>;
@@ -94,6 +95,37 @@ describe('duplicate IKE_SAs from simultaneous initiation', () => {
     // No close action (start) ran for the redundant IKE_SA's delete.
     for (const side of [pair.a, pair.b])
       expect(logs(side).match(/initiating IKE_SA/g)).toHaveLength(1);
+  });
+
+  it('a responder sends no request on an IKE_SA before its IKE_AUTH response', async () => {
+    // The duplicate check probes an IKE_SA the moment it is established, while
+    // the responder still installs its CHILD_SA: the peer, not yet established,
+    // would drop a request that overtook the response (strongSwan does).
+    const pair = makePair('dup-order');
+    configure(pair, 1);
+    let queued = 0;
+    pair.b.engine.onEvent((e) => {
+      if (e.type !== 'ike-up' || e.sa.role !== 'responder') return;
+      queued++;
+      pair.b.engine.queueRequest(
+        e.sa,
+        ExchangeType.INFORMATIONAL,
+        () => [],
+        async () => {},
+      );
+    });
+    await pair.a.engine.initiate('ab');
+    await pair.run(() => false, 10_000);
+    expect(queued).toBe(1);
+    const fromB = pair.net.sent
+      .filter((d) => d.from.address === '192.0.2.2')
+      .map((d) => peekIkeHeader(d.data.subarray(d.to.port === 4500 ? 4 : 0)))
+      .filter((h) => h.exchangeType !== ExchangeType.IKE_SA_INIT);
+    expect(fromB[0]?.exchangeType).toBe(ExchangeType.IKE_AUTH);
+    expect(fromB[0]?.flags.response).toBe(true);
+    expect(
+      fromB.some((h) => h.exchangeType === ExchangeType.INFORMATIONAL && !h.flags.response),
+    ).toBe(true);
   });
 
   it('the initiator of the IKE_SA holding the lowest nonce deletes it (RFC 7296 §2.8.1 rule)', async () => {

@@ -15,7 +15,7 @@ import { ConnectionManager, type ManagedConnection } from '../../src/manager/con
 import { type ConnectionPolicy, DEFAULT_POLICY } from '../../src/manager/policy.js';
 import { ManualClock } from '../../src/sim/manual-clock.js';
 import { MemoryNetwork, runUntil } from '../../src/sim/memory-network.js';
-import { seededBytes } from '../../src/sim/random.js';
+import { deriveSeed, seededBytes, seededRandom } from '../../src/sim/random.js';
 
 /** Deterministic randomness, now in src/sim/random.ts; re-exported for the engine tests. */
 export { seededBytes };
@@ -109,7 +109,8 @@ export function makePair(
   resolveName?: (name: string) => Promise<string[]>,
 ) {
   const clock = new ManualClock();
-  const net = new MemoryNetwork(clock);
+  // The seed picks the link's losses and delays too, not only the engines' bytes.
+  const net = new MemoryNetwork(clock, seededRandom(deriveSeed(0, `${seed}/net`)));
   const mk = (name: string, address: string) => {
     const kernel = new MemoryKernel({ now: () => clock.now(), seed: name === 'a' ? 11 : 22 });
     const logger = new CapturingLogger();

@@ -9,12 +9,13 @@ cd "$(dirname "$0")/.."
 # charon's openssl and gcm plugins come in libstrongswan-standard-plugins, its
 # eap-mschapv2 in libcharon-extauth-plugins; the native addon needs a C++
 # compiler, make and python3 (node-gyp); the lab's kernel is built from
-# linux-source-6.1 with bc, flex and bison (interop/kernel/build.sh).
+# linux-source-6.1 with bc, flex and bison (interop/kernel/build.sh); keepalived
+# moves the VRRP virtual IP in the lab's high-availability scenarios.
 APT_PACKAGES=(
   linux-source-6.1 bc flex bison xz-utils iproute2 iputils-ping tcpdump nftables iptables tshark procps psmisc
   openssl libcap2-bin util-linux
   strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins
-  libstrongswan-standard-plugins libcharon-extauth-plugins
+  libstrongswan-standard-plugins libcharon-extauth-plugins keepalived
   g++ make python3
 )
 

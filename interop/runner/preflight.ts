@@ -10,7 +10,13 @@ import { join } from 'node:path';
 import { CHARON_PLUGINS, SWANCTL_PLUGINS } from './charon.js';
 
 const PLUGIN_DIR = '/usr/lib/ipsec/plugins';
-const COMMANDS = ['/usr/lib/ipsec/charon', '/usr/sbin/swanctl', '/usr/sbin/nft', '/usr/sbin/tc'];
+const COMMANDS = [
+  '/usr/lib/ipsec/charon',
+  '/usr/sbin/swanctl',
+  '/usr/sbin/nft',
+  '/usr/sbin/tc',
+  '/usr/sbin/keepalived',
+];
 
 /** What is missing, in words; empty when the lab can run. */
 export function missingForLab(): string[] {

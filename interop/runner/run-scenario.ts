@@ -7,7 +7,7 @@ import { type Capture, startCapture } from './capture.js';
 import { type CharonInstance, readyCharon, startCharon } from './charon.js';
 import { type Background, inNamespace, Log, run, startBackground, waitFor } from './exec.js';
 import { splitPerNamespace, xfrmEntries } from './expect.js';
-import type { LabContext, NodeDaemon, Scenario } from './scenario.js';
+import type { LabContext, NodeDaemon, ProcessDaemon, Scenario } from './scenario.js';
 import { describeStep, driverPath, runStep, type StepEnv } from './steps.js';
 import { TOPOLOGIES } from './topologies.js';
 import { batchCommands, commandsFor } from './topology.js';
@@ -73,14 +73,19 @@ export async function runScenario(s: Scenario, paths: RunPaths): Promise<Scenari
     for (const spec of s.captures ?? []) captures.set(spec.name, await startCapture(spec, dir));
     for (const d of s.daemons ?? []) {
       if (d.kind === 'charon') charons.set(d.ns, startCharon(d, dir, scratch));
-      else nodeDaemons.set(d.name, startNodeDaemon(d, dir, paths.buildRoot));
+      else if (d.kind === 'node') nodeDaemons.set(d.name, startNodeDaemon(d, dir, paths.buildRoot));
+      else
+        nodeDaemons.set(
+          d.name,
+          startBackground(inNamespace(d.ns, d.argv), join(dir, `${d.name}.out`)),
+        );
     }
     // Charon takes seconds to start inside UML: all start at once, then wait.
     await Promise.all([
       ...[...charons.values()].map((c) => readyCharon(c, log)),
       ...(s.daemons ?? [])
-        .filter((d): d is NodeDaemon => d.kind === 'node')
-        .map((d) => readyNode(d, nodeDaemons.get(d.name)!)),
+        .filter((d): d is NodeDaemon | ProcessDaemon => d.kind !== 'charon')
+        .map((d) => readyProcess(d, nodeDaemons.get(d.name)!)),
     ]);
     log.write('daemons ready');
     await withTimeout(
@@ -136,7 +141,7 @@ function startNodeDaemon(d: NodeDaemon, dir: string, buildRoot: string): Backgro
   return startBackground(argv, join(dir, `${d.name}.out`));
 }
 
-async function readyNode(d: NodeDaemon, b: Background): Promise<void> {
+async function readyProcess(d: NodeDaemon | ProcessDaemon, b: Background): Promise<void> {
   const ready = d.ready;
   if (!ready) return;
   let exited = false;

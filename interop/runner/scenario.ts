@@ -34,7 +34,16 @@ export interface NodeDaemon {
   readonly ready?: RegExp;
 }
 
-export type DaemonSpec = CharonDaemon | NodeDaemon;
+/** Any other long-running program (keepalived): started in `ns`, stopped with SIGTERM. */
+export interface ProcessDaemon {
+  readonly kind: 'process';
+  readonly ns: string;
+  readonly name: string;
+  readonly argv: readonly string[];
+  readonly ready?: RegExp;
+}
+
+export type DaemonSpec = CharonDaemon | NodeDaemon | ProcessDaemon;
 
 /** tcpdump on an interface for the whole scenario; decoded with `tcpdump -nn -v -r` when checked. */
 export interface CaptureSpec {

@@ -264,10 +264,77 @@ export const net2netMultiwan: Topology = {
   ],
 };
 
+/**
+ * A high-availability pair: moon and mars share the LAN (bridge in "lan") and
+ * the WAN; keepalived moves the virtual IPs moon's name stands for (ADDR.moon
+ * on the WAN, ADDR.moonLan on the LAN) to whichever is VRRP master. IPv4 only.
+ *
+ *   alice --[lan:br0]-- moon, mars --[wan:br0]-- sun -- bob
+ */
+export const HA = {
+  moonLan: '198.51.100.2',
+  marsLan: '198.51.100.3',
+  moonWan: '192.0.2.3',
+  marsWan: '192.0.2.4',
+} as const;
+
+export const net2netHa: Topology = {
+  name: 'net2net-ha',
+  namespaces: ['alice', 'lan', 'moon', 'mars', 'wan', 'sun', 'bob'],
+  forwarding: ['moon', 'mars', 'sun'],
+  links: [
+    ...lanSun,
+    [
+      { ns: 'alice', dev: 'eth0' },
+      { ns: 'lan', dev: 'alice' },
+    ],
+    ...(['moon', 'mars'] as const).flatMap(
+      (gw) =>
+        [
+          [
+            { ns: gw, dev: 'eth0' },
+            { ns: 'lan', dev: gw },
+          ],
+          [
+            { ns: gw, dev: 'eth1' },
+            { ns: 'wan', dev: gw },
+          ],
+        ] as const,
+    ),
+    [
+      { ns: 'sun', dev: 'eth1' },
+      { ns: 'wan', dev: 'sun' },
+    ],
+  ],
+  bridges: [
+    { ns: 'lan', dev: 'br0', ports: ['alice', 'moon', 'mars'] },
+    { ns: 'wan', dev: 'br0', ports: ['moon', 'mars', 'sun'] },
+  ],
+  addresses: [
+    { ns: 'alice', dev: 'eth0', cidr: `${ADDR.alice.v4}/24` },
+    { ns: 'moon', dev: 'eth0', cidr: `${HA.moonLan}/24` },
+    { ns: 'moon', dev: 'eth1', cidr: `${HA.moonWan}/24` },
+    { ns: 'mars', dev: 'eth0', cidr: `${HA.marsLan}/24` },
+    { ns: 'mars', dev: 'eth1', cidr: `${HA.marsWan}/24` },
+    { ns: 'sun', dev: 'eth1', cidr: `${ADDR.sun.v4}/24` },
+    { ns: 'sun', dev: 'eth0', cidr: `${ADDR.sunLan.v4}/24` },
+    { ns: 'bob', dev: 'eth0', cidr: `${ADDR.bob.v4}/24` },
+  ],
+  routes: [
+    // Through the virtual IPs, whoever holds them.
+    { ns: 'alice', to: 'default', via: ADDR.moonLan.v4 },
+    { ns: 'sun', to: NET.moonLan.v4, via: ADDR.moon.v4 },
+    { ns: 'bob', to: 'default', via: ADDR.sunLan.v4 },
+    { ns: 'moon', to: NET.sunLan.v4, via: ADDR.sun.v4 },
+    { ns: 'mars', to: NET.sunLan.v4, via: ADDR.sun.v4 },
+  ],
+};
+
 export const TOPOLOGIES = {
   net2net,
   roadwarrior,
   'net2net-nat': net2netNat,
   'net2net-multiwan': net2netMultiwan,
+  'net2net-ha': net2netHa,
 } as const;
 export type TopologyName = keyof typeof TOPOLOGIES;

@@ -3,6 +3,7 @@ import type { Scenario } from '../runner/scenario.js';
 import { APPLIANCE_FIREWALL_SCENARIOS } from './appliance-firewall.js';
 import { APPLIANCE_NETWORK_SCENARIOS } from './appliance-network.js';
 import { APPLIANCE_RESPONDER_SCENARIOS } from './appliance-responder.js';
+import { APPLIANCE_VRRP_SCENARIOS } from './appliance-vrrp.js';
 import { APPLIANCE_XFRM_SCENARIOS } from './appliance-xfrm-interface.js';
 import { demo } from './demo.js';
 import { IKE_SOCKET_SCENARIOS } from './ike-sockets.js';
@@ -27,6 +28,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...APPLIANCE_NETWORK_SCENARIOS,
   ...APPLIANCE_RESPONDER_SCENARIOS,
   ...APPLIANCE_FIREWALL_SCENARIOS,
+  ...APPLIANCE_VRRP_SCENARIOS,
   strongswanPskNet2net,
   ...STRONGSWAN_TOPOLOGY_SCENARIOS,
   ...DATAPATH_SCENARIOS,

@@ -118,8 +118,10 @@ export function formatIkeSa(sa: IkeSaStatus): string[] {
 }
 
 export function formatStatus(status: StatusResult, name?: string): string {
-  if (status.ikeSas.length === 0) return name ? `no IKE_SA for connection ${name}` : 'no IKE_SAs';
-  return status.ikeSas.map((sa) => formatIkeSa(sa).join('\n')).join('\n');
+  const standby = (status.standby ?? []).map((s) => `${s.name}: on standby (${s.reason})`);
+  if (status.ikeSas.length === 0)
+    return [...standby, name ? `no IKE_SA for connection ${name}` : 'no IKE_SAs'].join('\n');
+  return [...standby, ...status.ikeSas.map((sa) => formatIkeSa(sa).join('\n'))].join('\n');
 }
 
 export function formatReload(result: ReloadResult): string {

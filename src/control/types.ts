@@ -111,6 +111,8 @@ export interface ChildSaStatus {
 
 export interface StatusResult {
   readonly ikeSas: readonly IkeSaStatus[];
+  /** Connections on standby (a VRRP backup) and why; absent when none is. */
+  readonly standby?: readonly { readonly name: string; readonly reason: string }[];
 }
 
 export interface ActionResult {

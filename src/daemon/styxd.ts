@@ -72,7 +72,17 @@ export function controlHandler(run: Running, configPath: string): ControlHandler
     async status(name) {
       const now = systemClock.now();
       const sas = engine.listSas().filter((sa) => !name || sa.conn?.name === name);
-      return { ikeSas: await Promise.all(sas.map((sa) => ikeSaStatus(sa, host.kernel, now))) };
+      const standby = manager
+        .connections()
+        .filter((c) => !name || c.name === name)
+        .flatMap((c) => {
+          const reason = manager.standbyReason(c.name);
+          return reason ? [{ name: c.name, reason }] : [];
+        });
+      return {
+        ikeSas: await Promise.all(sas.map((sa) => ikeSaStatus(sa, host.kernel, now))),
+        ...(standby.length > 0 && { standby }),
+      };
     },
     async reload() {
       const result = await loadConfigFile(configPath);

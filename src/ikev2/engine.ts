@@ -220,10 +220,11 @@ export class Ikev2Engine implements EngineContext {
     await Promise.all(pending);
   }
 
-  /** Removes every remaining IKE_SA locally, without waiting for the peer. */
-  forceCloseAll(reason: string): Promise<void> {
+  /** Removes every remaining IKE_SA (or one connection's) locally, without telling the peer. */
+  forceCloseAll(reason: string, name?: string): Promise<void> {
     return this.serial(async () => {
-      for (const sa of this.listSas()) await this.closeSa(sa, reason);
+      for (const sa of this.listSas())
+        if (name === undefined || sa.conn?.name === name) await this.closeSa(sa, reason);
     });
   }
 

@@ -23,7 +23,8 @@ export interface ManagedEngine {
   listSas(): IkeSa[];
   onEvent(listener: EngineEventListener): () => void;
   shutdown(): Promise<void>;
-  forceCloseAll(reason: string): Promise<void>;
+  /** Removes IKE_SAs locally without telling the peer: all, or one connection's. */
+  forceCloseAll(reason: string, name?: string): Promise<void>;
 }
 
 /** A remote endpoint as configured: an address, or a host name resolved at each use. */
@@ -67,6 +68,12 @@ export interface ConnectionFeature {
   configure(conns: readonly ManagedConnection[]): Promise<void>;
   up?(conn: ManagedConnection, sa: IkeSa): Promise<void>;
   down?(conn: ManagedConnection): Promise<void>;
+  /**
+   * Why the connection must stay on standby now (a VRRP backup: its local
+   * address is not on this host), or undefined when it may run. Asked after
+   * `configure` and after the feature calls `standbyChanged`.
+   */
+  standbyReason?(conn: ManagedConnection): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -74,6 +81,8 @@ export interface ConnectionFeature {
 export interface FeatureControl {
   /** Tears the connection's IKE_SAs down and initiates it again (if it was up or starts itself). */
   restart(name: string, reason: string): Promise<void>;
+  /** A connection's `standbyReason` may have changed: the manager asks again and acts. */
+  standbyChanged(): Promise<void>;
 }
 
 export type ManagerLog = (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -122,10 +131,23 @@ export class ConnectionManager {
   private stopping = false;
   /** Connections being restarted: their own teardown triggers no close action. */
   private readonly restarting = new Set<string>();
+  /** Connections on standby (a VRRP backup), with the reason: the engine does not know them. */
+  private standby = new Map<string, string>();
+  /** Standby changes are applied one at a time, in order. */
+  private standbySync: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: ManagerDeps) {
     this.unsubscribe = deps.engine.onEvent((ev) => this.onEvent(ev));
-    for (const f of deps.features ?? []) f.attach?.({ restart: (n, why) => this.restart(n, why) });
+    const control: FeatureControl = {
+      restart: (n, why) => this.restart(n, why),
+      standbyChanged: () => this.syncStandby(),
+    };
+    for (const f of deps.features ?? []) f.attach?.(control);
+  }
+
+  /** Why a connection is on standby, or undefined when it runs. */
+  standbyReason(name: string): string | undefined {
+    return this.standby.get(name);
   }
 
   connections(): ManagedConnection[] {
@@ -139,9 +161,12 @@ export class ConnectionManager {
   /** Loads the connections and carries out their start actions. */
   async start(conns: readonly ManagedConnection[]): Promise<void> {
     this.conns = new Map(conns.map((c) => [c.name, c]));
-    this.deps.engine.setConnections(conns.map((c) => c.engine));
     await this.configureFeatures();
-    for (const c of conns) await this.applyStartAction(c);
+    this.standby = this.standbyNow();
+    for (const [name, why] of this.standby)
+      this.deps.log('info', `connection ${name}: on standby (${why})`);
+    this.offerConnections();
+    for (const c of conns) if (!this.standby.has(c.name)) await this.applyStartAction(c);
   }
 
   /**
@@ -162,10 +187,12 @@ export class ConnectionManager {
     for (const name of [...summary.removed, ...summary.changed]) await this.teardown(name);
     // Unchanged connections keep their SAs; the engine gets the new objects.
     this.conns = nextByName;
-    this.deps.engine.setConnections(next.map((c) => c.engine));
+    this.offerConnections();
     await this.configureFeatures();
-    for (const name of [...summary.changed, ...summary.added]) {
-      await this.applyStartAction(nextByName.get(name)!);
+    const restarted = new Set([...summary.changed, ...summary.added]);
+    await this.syncStandby(restarted);
+    for (const name of restarted) {
+      if (!this.standby.has(name)) await this.applyStartAction(nextByName.get(name)!);
     }
     return summary;
   }
@@ -177,6 +204,8 @@ export class ConnectionManager {
   async up(name: string): Promise<{ sa: IkeSa; already: boolean }> {
     const c = this.conns.get(name);
     if (!c) throw new ManagerError('NOT_FOUND', `no connection named ${name}`);
+    const standby = this.standby.get(name);
+    if (standby) throw new ManagerError('FAILED', `connection ${name} is on standby: ${standby}`);
     const existing = this.deps.engine
       .listSas()
       .find((sa) => sa.conn?.name === name && sa.state === 'established');
@@ -223,6 +252,65 @@ export class ConnectionManager {
       await f.stop().catch((e) => this.deps.log('error', `${f.name}: ${(e as Error).message}`));
     }
     this.unsubscribe();
+  }
+
+  // ------------------------------------------------------------ standby
+
+  /** The engine knows only the connections that may run (a standby one neither initiates nor answers). */
+  private offerConnections(): void {
+    this.deps.engine.setConnections(
+      this.connections()
+        .filter((c) => !this.standby.has(c.name))
+        .map((c) => c.engine),
+    );
+  }
+
+  /** Every connection's standby reason as the features see it now. */
+  private standbyNow(): Map<string, string> {
+    const now = new Map<string, string>();
+    for (const c of this.connections()) {
+      for (const f of this.deps.features ?? []) {
+        const why = f.standbyReason?.(c);
+        if (why) {
+          now.set(c.name, why);
+          break;
+        }
+      }
+    }
+    return now;
+  }
+
+  /**
+   * Applies standby changes: a connection going on standby loses its SAs
+   * locally (its address has gone to the other node, which takes over: no
+   * delete can be sent from it) and its trap policies; one coming back is
+   * offered to the engine and its start action runs (unless `startedByCaller`).
+   */
+  private syncStandby(startedByCaller: ReadonlySet<string> = new Set()): Promise<void> {
+    const run = this.standbySync.then(async () => {
+      if (this.stopping) return;
+      const before = this.standby;
+      const now = this.standbyNow();
+      const leaving = [...now.keys()].filter((n) => !before.has(n));
+      const returning = [...before.keys()].filter((n) => !now.has(n) && this.conns.has(n));
+      if (leaving.length === 0 && returning.length === 0) {
+        this.standby = now;
+        return;
+      }
+      this.standby = now;
+      for (const name of leaving) {
+        this.deps.log('info', `connection ${name}: on standby (${now.get(name)}); closing its SAs`);
+        await this.deps.engine.uninstallTraps(name);
+        await this.deps.engine.forceCloseAll(`on standby: ${now.get(name)}`, name);
+      }
+      this.offerConnections();
+      for (const name of returning) {
+        this.deps.log('info', `connection ${name}: active again`);
+        if (!startedByCaller.has(name)) await this.applyStartAction(this.conns.get(name)!);
+      }
+    });
+    this.standbySync = run.catch((e: Error) => this.deps.log('error', `standby: ${e.message}`));
+    return this.standbySync;
   }
 
   // ------------------------------------------------------------ decisions
@@ -347,7 +435,7 @@ export class ConnectionManager {
     if (ev.type !== 'ike-down') return;
     const others = this.deps.engine.listSas().filter((o) => o !== ev.sa && o.conn?.name === c.name);
     if (!others.some((o) => o.state === 'established')) this.featuresDown(c);
-    if (this.stopping || this.restarting.has(c.name)) return;
+    if (this.stopping || this.restarting.has(c.name) || this.standby.has(c.name)) return;
     const next = followUp(ev.cause, c.policy);
     if (next === 'none') return;
     this.deps.log(

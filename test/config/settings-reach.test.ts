@@ -100,7 +100,10 @@ async function effects(text: string): Promise<string> {
       async (script) => void nftScripts.push(script),
     );
     for (const f of features) {
-      f.attach?.({ restart: async (name) => void restarts.push(name) });
+      f.attach?.({
+        restart: async (name) => void restarts.push(name),
+        standbyChanged: async () => undefined,
+      });
       await f.configure(conns);
       for (const c of conns) await f.up?.(c, undefined as never);
     }

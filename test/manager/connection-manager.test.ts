@@ -4,6 +4,7 @@ import type { IkeConnection } from '../../src/ikev2/connection.js';
 import type { EngineEvent, EngineEventListener } from '../../src/ikev2/events.js';
 import type { IkeSa } from '../../src/ikev2/ike-sa.js';
 import { MemoryKernel } from '../../src/kernel/memory-kernel.js';
+import { LocalAddressWatch } from '../../src/manager/appliance/address-watch.js';
 import { GatewayWatch } from '../../src/manager/appliance/gateway-watch.js';
 import {
   ConnectionManager,
@@ -62,7 +63,11 @@ class FakeEngine implements ManagedEngine {
     for (const l of this.listeners) l(ev);
   }
   async shutdown() {}
-  async forceCloseAll() {}
+  async forceCloseAll(_reason: string, name?: string) {
+    this.calls.push(`force-close ${name ?? '*'}`);
+    for (const sa of this.listSas().filter((s) => !name || s.conn?.name === name))
+      this.down(sa, 'local');
+  }
 }
 
 function conn(name: string, over: Partial<ManagedConnection> = {}): ManagedConnection {
@@ -279,6 +284,74 @@ describe('restart on gateway change', () => {
       'initiate a - -> 192.0.2.2',
     ]);
     expect(log.join('\n')).toMatch(/v4 default gateway 192\.0\.2\.254 .* -> 192\.0\.2\.253/);
+    await m.stop(10);
+  });
+});
+
+describe('standby while the local address is elsewhere (VRRP backup)', () => {
+  const VIP = '192.0.2.1';
+  const onVip = (name: string) =>
+    conn(name, {
+      engine: { name, localAddrs: [VIP], remoteAddrs: ['192.0.2.2'] } as unknown as IkeConnection,
+      policy: { ...DEFAULT_POLICY, startAction: 'start' },
+    });
+
+  it('a backup neither offers nor starts the connection; it starts when the address arrives and stops when it goes', async () => {
+    const kernel = new MemoryKernel();
+    const engine = new FakeEngine();
+    const log: string[] = [];
+    const m = new ConnectionManager({
+      engine,
+      log: (_l, line) => log.push(line),
+      features: [new LocalAddressWatch(kernel, (_l, line) => log.push(line))],
+    });
+    // 'any' has no explicit local address: it always runs.
+    await m.start([
+      onVip('ha'),
+      conn('any', { policy: { ...DEFAULT_POLICY, startAction: 'start' } }),
+    ]);
+    await tick();
+    expect(engine.calls.filter((c) => /^(set|initiate)/.test(c))).toEqual([
+      'set any',
+      'initiate any - -> 192.0.2.2',
+    ]);
+    expect(m.standbyReason('ha')).toMatch(/192\.0\.2\.1/);
+    await expect(m.up('ha')).rejects.toThrow(/on standby/);
+    expect(log.join('\n')).toMatch(/connection ha: on standby/);
+
+    // keepalived made this node master: the VIP arrives.
+    engine.calls.length = 0;
+    await kernel.addAddress({ link: 'lo', address: VIP, prefixLen: 32 });
+    await new Promise((r) => setTimeout(r, 250));
+    expect(engine.calls).toEqual(['set ha,any', 'initiate ha 192.0.2.1 -> 192.0.2.2']);
+    expect(m.standbyReason('ha')).toBeUndefined();
+
+    // Backup again: its SAs go locally (no delete can leave from an address we lost), traps too.
+    engine.calls.length = 0;
+    await kernel.deleteAddress({ link: 'lo', address: VIP, prefixLen: 32 });
+    await new Promise((r) => setTimeout(r, 250));
+    expect(engine.calls).toEqual(['untrap ha', 'force-close ha', 'set any']);
+    expect(engine.listSas().map((sa) => sa.conn?.name)).toEqual(['any']);
+    // Its SAs' end on standby is not a failure: no close action starts it again.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(engine.calls.filter((c) => c.startsWith('initiate'))).toEqual([]);
+    await m.stop(10);
+  });
+
+  it('an address unrelated to any connection changes nothing', async () => {
+    const kernel = new MemoryKernel();
+    const engine = new FakeEngine();
+    const m = new ConnectionManager({
+      engine,
+      log: () => undefined,
+      features: [new LocalAddressWatch(kernel, () => undefined)],
+    });
+    await m.start([onVip('ha')]);
+    engine.calls.length = 0;
+    await kernel.addAddress({ link: 'lo', address: '198.51.100.7', prefixLen: 32 });
+    await new Promise((r) => setTimeout(r, 250));
+    expect(engine.calls).toEqual([]);
+    expect(m.standbyReason('ha')).toBeDefined();
     await m.stop(10);
   });
 });

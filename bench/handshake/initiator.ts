@@ -229,8 +229,8 @@ export class HandshakeDriver {
             localTs: [selectorFromCidr(childSubnetFor(this.opts.workerId, n))],
             remoteTs: [selectorFromCidr(this.opts.remoteTs)],
             ipcomp: false,
-            rekeySeconds: 0,
-            lifeSeconds: 3600,
+            rekeyMs: 0,
+            lifeMs: 3_600_000,
             replayWindow: 32,
           },
         ]
@@ -250,8 +250,8 @@ export class HandshakeDriver {
       children,
       fragmentation: true,
       fragmentSize: 1280,
-      rekeySeconds: 0,
-      dpdDelaySeconds: 0,
+      rekeyMs: 0,
+      dpdDelayMs: 0,
     };
   }
 

@@ -85,8 +85,8 @@ async function serveEngine(): Promise<void> {
       children: [],
       fragmentation: true,
       fragmentSize: 1280,
-      rekeySeconds: 0,
-      dpdDelaySeconds: 0,
+      rekeyMs: 0,
+      dpdDelayMs: 0,
     },
   ]);
   socket.on('message', (msg, rinfo) => {

@@ -71,9 +71,9 @@ const rekeyDue = new WeakMap<ChildSa, number>();
 /** Arms the timer that rekeys `child` (rekey time minus random jitter, strongSwan's rand_time). */
 export function scheduleChildRekey(ctx: EngineContext, sa: IkeSa, child: ChildSa): void {
   const cfg = child.config;
-  if (!cfg.rekeySeconds || sa.conn?.rekey === false) return;
-  const jitter = Math.min(cfg.rekeyJitterSeconds ?? 0, cfg.rekeySeconds - 1);
-  const ms = (cfg.rekeySeconds - randomFraction(ctx) * Math.max(0, jitter)) * 1000;
+  if (!cfg.rekeyMs || sa.conn?.rekey === false) return;
+  const jitter = Math.min(cfg.rekeyJitterMs ?? 0, cfg.rekeyMs - 1000);
+  const ms = cfg.rekeyMs - randomFraction(ctx) * Math.max(0, jitter);
   rekeyDue.set(child, ctx.ports.clock.now() + Math.round(ms));
   armChildRekey(ctx, sa, child);
 }

@@ -102,7 +102,8 @@ export function kernelLifetime(cfg: ChildConnection, nonce: Uint8Array): SaSpec[
   const soft = (limit: number | undefined, rand: number | undefined) =>
     limit ? Math.max(1, limit - Math.floor(fraction * Math.min(rand ?? 0, limit - 1))) : undefined;
   return {
-    hardAddSeconds: cfg.lifeSeconds || undefined,
+    // XFRM counts whole seconds: a sub-second remainder is rounded up.
+    hardAddSeconds: cfg.lifeMs ? Math.ceil(cfg.lifeMs / 1000) : undefined,
     softBytes: soft(cfg.rekeyBytes, cfg.randBytes),
     softPackets: soft(cfg.rekeyPackets, cfg.randPackets),
     hardBytes: cfg.lifeBytes || undefined,

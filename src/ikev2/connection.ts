@@ -109,13 +109,13 @@ export interface ChildConnection {
   readonly localDynamic?: DynamicSelector;
   readonly remoteDynamic?: DynamicSelector;
   readonly ipcomp: boolean;
-  /** Seconds until the CHILD_SA is rekeyed; 0 = never by us. */
-  readonly rekeySeconds: number;
-  /** Seconds until the CHILD_SA expires hard. */
-  readonly lifeSeconds: number;
+  /** Milliseconds until the CHILD_SA is rekeyed; 0 = never by us. */
+  readonly rekeyMs: number;
+  /** Milliseconds until the CHILD_SA expires hard (the kernel counts whole seconds). */
+  readonly lifeMs: number;
   readonly replayWindow: number;
-  /** Up to this many seconds are subtracted at random from rekeySeconds (strongSwan rand_time). */
-  readonly rekeyJitterSeconds?: number;
+  /** Up to this many milliseconds are subtracted at random from rekeyMs (strongSwan rand_time). */
+  readonly rekeyJitterMs?: number;
   /** Soft byte/packet limits for the kernel's EXPIRE, which starts a rekey; 0 or absent = none. */
   readonly rekeyBytes?: number;
   readonly rekeyPackets?: number;
@@ -155,23 +155,23 @@ export interface IkeConnection {
   readonly fragmentation: boolean;
   /** Largest IKE datagram before fragmenting (strongSwan default 1280). */
   readonly fragmentSize: number;
-  /** Seconds until the IKE_SA is rekeyed; 0 = never by us. */
-  readonly rekeySeconds: number;
+  /** Milliseconds until the IKE_SA is rekeyed; 0 = never by us. */
+  readonly rekeyMs: number;
   /**
-   * strongSwan's over_time: an IKE_SA not replaced by rekeySeconds + this is
+   * strongSwan's over_time: an IKE_SA not replaced by rekeyMs + this is
    * deleted (its hard lifetime); absent or 0 = no hard lifetime.
    */
-  readonly overTimeSeconds?: number;
-  /** Seconds between liveness checks; 0 = off. */
-  readonly dpdDelaySeconds: number;
-  /** Seconds a liveness check may go unanswered before the peer is dead (default 30). */
-  readonly dpdTimeoutSeconds?: number;
+  readonly overTimeMs?: number;
+  /** Milliseconds between liveness checks; 0 = off. */
+  readonly dpdDelayMs: number;
+  /** Milliseconds a liveness check may go unanswered before the peer is dead (default 30 s). */
+  readonly dpdTimeoutMs?: number;
   /** The manual's "Rekey": false means only the peer rekeys (default true). */
   readonly rekey?: boolean;
-  /** Random seconds subtracted from rekeySeconds (IKE_SA). */
-  readonly rekeyJitterSeconds?: number;
-  /** RFC 3948 §2.3 keepalive interval behind a NAT in seconds (default 20; 0 = off). */
-  readonly natKeepaliveSeconds?: number;
+  /** Random milliseconds subtracted from rekeyMs (IKE_SA). */
+  readonly rekeyJitterMs?: number;
+  /** RFC 3948 §2.3 keepalive interval behind a NAT in milliseconds (default 20 s; 0 = off). */
+  readonly natKeepaliveMs?: number;
   /** Pretend a NAT so ESP is always UDP-encapsulated (nat_traversal: force). */
   readonly forceEncap?: boolean;
 }

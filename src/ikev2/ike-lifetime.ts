@@ -13,15 +13,16 @@ import { deleteIkeSa } from './informational.js';
 /** Arms the hard lifetime of a new IKE_SA (established or created by a rekey). */
 export function scheduleIkeHardLifetime(ctx: EngineContext, sa: IkeSa): void {
   const conn = sa.conn;
-  if (!conn?.rekeySeconds || !conn.overTimeSeconds) return;
-  const ms = (conn.rekeySeconds + conn.overTimeSeconds) * 1000;
+  if (!conn?.rekeyMs || !conn.overTimeMs) return;
+  const { rekeyMs, overTimeMs } = conn;
+  const ms = rekeyMs + overTimeMs;
   ctx.schedule(sa, ms, async () => {
     // A rekey replaced it, or it is already going.
     if (sa.state !== 'established') return;
     ctx.ports.logger.log(
       'info',
       sa.label,
-      `IKE_SA hard lifetime reached (${conn.rekeySeconds} s + ${conn.overTimeSeconds} s), deleting`,
+      `IKE_SA hard lifetime reached (${rekeyMs / 1000} s + ${overTimeMs / 1000} s), deleting`,
     );
     // Not awaited: the delete's answer is handled by the work queue this runs in.
     void deleteIkeSa(ctx, sa, 'hard lifetime reached');

@@ -78,11 +78,11 @@ export function wasSuperseded(sa: IkeSa): boolean {
 export function scheduleIkeRekey(ctx: EngineContext, sa: IkeSa): void {
   scheduleIkeHardLifetime(ctx, sa);
   const conn = sa.conn;
-  if (!conn?.rekeySeconds || conn.rekey === false) return;
-  const jitter = Math.min(conn.rekeyJitterSeconds ?? 0, conn.rekeySeconds - 1);
+  if (!conn?.rekeyMs || conn.rekey === false) return;
+  const jitter = Math.min(conn.rekeyJitterMs ?? 0, conn.rekeyMs - 1000);
   const b = ctx.ports.random(2);
   const fraction = ((b[0]! << 8) | b[1]!) / 65536;
-  const ms = (conn.rekeySeconds - fraction * Math.max(0, jitter)) * 1000;
+  const ms = conn.rekeyMs - fraction * Math.max(0, jitter);
   ctx.schedule(sa, Math.round(ms), async () => startIkeRekey(ctx, sa));
 }
 

@@ -9,13 +9,14 @@
  * counter shows (strongSwan reads the SA's use time for the same purpose).
  */
 
+import { DEFAULTS } from '../defaults.js';
 import { ExchangeType } from '../wire/ikev2/index.js';
 import type { ChildSa } from './child-sa.js';
 import type { EngineContext } from './context.js';
 import type { IkeSa } from './ike-sa.js';
 
-/** strongSwan's and the manual's defaults. */
-export const DEFAULT_DPD_TIMEOUT_SECONDS = 30;
+/** The DPD timeout when a connection sets none (src/defaults.ts: strongSwan's and the manual's). */
+export const DEFAULT_DPD_TIMEOUT_MS = DEFAULTS.dpdTimeoutMs;
 
 const lastHeard = new WeakMap<IkeSa, number>();
 const inboundBytes = new WeakMap<ChildSa, number>();
@@ -33,7 +34,7 @@ export function lastHeardAt(sa: IkeSa): number {
 
 /** Arms the first liveness check of a newly established IKE_SA. */
 export function startLiveness(ctx: EngineContext, sa: IkeSa): void {
-  const delay = (sa.conn?.dpdDelaySeconds ?? 0) * 1000;
+  const delay = sa.conn?.dpdDelayMs ?? 0;
   if (delay <= 0) return;
   ctx.schedule(sa, delay, () => checkLiveness(ctx, sa));
 }
@@ -57,7 +58,7 @@ async function espArrived(ctx: EngineContext, sa: IkeSa): Promise<boolean> {
 async function checkLiveness(ctx: EngineContext, sa: IkeSa): Promise<void> {
   const conn = sa.conn;
   if (!conn || sa.state !== 'established' || checking.has(sa)) return;
-  const delay = conn.dpdDelaySeconds * 1000;
+  const delay = conn.dpdDelayMs;
   const now = ctx.ports.clock.now();
   if (await espArrived(ctx, sa)) noteHeard(ctx, sa);
   const quietFor = now - lastHeardAt(sa);
@@ -78,7 +79,7 @@ async function checkLiveness(ctx: EngineContext, sa: IkeSa): Promise<void> {
     },
     () => peerDead(ctx, sa),
   );
-  const timeout = (conn.dpdTimeoutSeconds ?? DEFAULT_DPD_TIMEOUT_SECONDS) * 1000;
+  const timeout = conn.dpdTimeoutMs ?? DEFAULT_DPD_TIMEOUT_MS;
   ctx.schedule(sa, timeout, () => expireCheck(ctx, sa, timeout));
 }
 

@@ -8,23 +8,24 @@
  * RFC 7296 §2.23), the UDP encapsulation of the CHILD_SAs' kernel SAs follows.
  */
 
+import { DEFAULTS } from '../defaults.js';
 import type { EngineContext } from './context.js';
 import type { IkeSa } from './ike-sa.js';
 import type { Endpoint } from './ports.js';
 
-/** strongSwan's charon.keep_alive default. */
-export const DEFAULT_NAT_KEEPALIVE_SECONDS = 20;
+/** The keepalive interval when a connection sets none (src/defaults.ts: strongSwan's charon.keep_alive). */
+export const DEFAULT_NAT_KEEPALIVE_MS = DEFAULTS.natKeepaliveMs;
 
 /** Arms periodic keepalives when we are behind a NAT. */
 export function startNatKeepalive(ctx: EngineContext, sa: IkeSa): void {
-  const seconds = sa.conn?.natKeepaliveSeconds ?? DEFAULT_NAT_KEEPALIVE_SECONDS;
-  if (!sa.natLocal || seconds <= 0 || !ctx.ports.network.sendNatKeepalive) return;
+  const interval = sa.conn?.natKeepaliveMs ?? DEFAULT_NAT_KEEPALIVE_MS;
+  if (!sa.natLocal || interval <= 0 || !ctx.ports.network.sendNatKeepalive) return;
   const tick = async () => {
     if (sa.state !== 'established') return;
     ctx.ports.network.sendNatKeepalive?.(sa.local, sa.remote);
-    ctx.schedule(sa, seconds * 1000, tick);
+    ctx.schedule(sa, interval, tick);
   };
-  ctx.schedule(sa, seconds * 1000, tick);
+  ctx.schedule(sa, interval, tick);
 }
 
 /**

@@ -123,7 +123,7 @@ export async function buildManagedConnections(
     const base = engines[i]!;
     const engine: IkeConnection = {
       ...base,
-      natKeepaliveSeconds: Math.round(config.daemon.natKeepaliveMs / 1000),
+      natKeepaliveMs: config.daemon.natKeepaliveMs,
     };
     return {
       name: c.name,
@@ -213,10 +213,10 @@ function engineChild(c: ChildConfig, ifId: number | undefined): ChildConnection 
     ...(localDynamic && { localDynamic }),
     ...(remoteDynamic && { remoteDynamic }),
     ipcomp: c.ipcomp,
-    rekeySeconds: Math.round(c.rekeyTimeMs / 1000),
-    lifeSeconds: Math.round(c.lifeTimeMs / 1000),
+    rekeyMs: c.rekeyTimeMs,
+    lifeMs: c.lifeTimeMs,
     replayWindow: 32,
-    rekeyJitterSeconds: Math.round(c.randTimeMs / 1000),
+    rekeyJitterMs: c.randTimeMs,
     rekeyBytes: c.rekeyBytes,
     rekeyPackets: c.rekeyPackets,
     randBytes: c.randBytes,
@@ -250,12 +250,12 @@ export function engineConnection(
     children: c.children.map((ch) => engineChild(ch, c.xfrmInterface?.ifId)),
     fragmentation: c.fragmentation !== 'no',
     fragmentSize: 1280,
-    rekeySeconds: Math.round(c.rekeyTimeMs / 1000),
-    overTimeSeconds: Math.round(c.overTimeMs / 1000),
-    dpdDelaySeconds: Math.round(c.dpd.delayMs / 1000),
-    dpdTimeoutSeconds: Math.round(c.dpd.timeoutMs / 1000),
+    rekeyMs: c.rekeyTimeMs,
+    overTimeMs: c.overTimeMs,
+    dpdDelayMs: c.dpd.delayMs,
+    dpdTimeoutMs: c.dpd.timeoutMs,
     rekey: c.rekey,
-    rekeyJitterSeconds: Math.round(c.randTimeMs / 1000),
+    rekeyJitterMs: c.randTimeMs,
     forceEncap: c.natTraversal === 'force',
   };
 }

@@ -81,11 +81,11 @@ async function childStatus(
     ...(inbound.use ? { lastInSeconds: Math.max(0, Math.round(nowSec - inbound.use)) } : {}),
     ...(outbound.use ? { lastOutSeconds: Math.max(0, Math.round(nowSec - outbound.use)) } : {}),
     installedSeconds: Math.round((nowMs - child.installedAt) / 1000),
-    ...(child.config.lifeSeconds
+    ...(child.config.lifeMs
       ? {
           lifeInSeconds: Math.max(
             0,
-            child.config.lifeSeconds - Math.round((nowMs - child.installedAt) / 1000),
+            Math.round((child.config.lifeMs - (nowMs - child.installedAt)) / 1000),
           ),
         }
       : {}),

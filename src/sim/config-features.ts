@@ -81,8 +81,8 @@ export function baseSide(
       children: [],
       fragmentation: true,
       fragmentSize: 1280,
-      rekeySeconds: 0,
-      dpdDelaySeconds: 0,
+      rekeyMs: 0,
+      dpdDelayMs: 0,
     },
     children: [],
     policy: { ...DEFAULT_POLICY },
@@ -150,8 +150,8 @@ const children: ConfigFeature = {
           localTs: [selectorFromCidr(net(i))],
           remoteTs: [selectorFromCidr(net(1 - i))],
           ipcomp,
-          rekeySeconds: 3600,
-          lifeSeconds: 3960,
+          rekeyMs: 3_600_000,
+          lifeMs: 3_960_000,
           replayWindow,
         });
       }
@@ -174,20 +174,20 @@ const shortLifetimes: ConfigFeature = {
   name: 'short-lifetimes',
   enabled: (f) => f.shortLifetimes,
   apply(rng, d) {
-    for (const side of d.sides) if (rng.chance(0.5)) side.ike.rekeySeconds = rng.int(20, 120);
+    for (const side of d.sides) if (rng.chance(0.5)) side.ike.rekeyMs = rng.int(20, 120) * 1000;
     const [x, y] = d.sides;
     for (const [k, cx] of x.children.entries()) {
       const cy = y.children[k]!;
       for (const c of [cx, cy]) {
-        c.rekeySeconds = rng.int(10, 90);
-        c.lifeSeconds = c.rekeySeconds + rng.int(5, 30);
+        c.rekeyMs = rng.int(10, 90) * 1000;
+        c.lifeMs = c.rekeyMs + rng.int(5, 30) * 1000;
       }
       if (rng.chance(0.2)) {
         // Rekey off on one side (the manual's "Rekey: no"): only the peer rekeys,
         // before this side's hard lifetime ends each CHILD_SA.
         const [off, on] = rng.chance(0.5) ? [cx, cy] : [cy, cx];
-        off.rekeySeconds = 0;
-        off.lifeSeconds = on.rekeySeconds + rng.int(5, 30);
+        off.rekeyMs = 0;
+        off.lifeMs = on.rekeyMs + rng.int(5, 30) * 1000;
       }
     }
   },
@@ -198,7 +198,7 @@ const dpd: ConfigFeature = {
   name: 'dpd',
   enabled: (f) => f.dpd,
   apply(rng, d) {
-    for (const side of d.sides) side.ike.dpdDelaySeconds = rng.chance(0.7) ? rng.int(2, 30) : 0;
+    for (const side of d.sides) side.ike.dpdDelayMs = rng.chance(0.7) ? rng.int(2, 30) * 1000 : 0;
   },
 };
 

@@ -13,7 +13,7 @@
 import { isRedundantIkeSa } from '../ikev2/duplicates.js';
 import { DEFAULT_ENGINE_OPTIONS } from '../ikev2/engine.js';
 import { wasSuperseded } from '../ikev2/ike-rekey.js';
-import { DEFAULT_DPD_TIMEOUT_SECONDS } from '../ikev2/liveness.js';
+import { DEFAULT_DPD_TIMEOUT_MS } from '../ikev2/liveness.js';
 import { giveUpAfterMs } from '../ikev2/retransmit.js';
 import {
   checkAgreement,
@@ -295,9 +295,9 @@ export class ScenarioRun {
     const pair = this.scenario.pairs.find((p) => p.name === conn);
     const i = pair?.hosts.indexOf(holder) ?? -1;
     const cfg = i >= 0 ? pair!.conns[i] : undefined;
-    if (!cfg?.dpdDelaySeconds) return undefined;
-    const timeout = cfg.dpdTimeoutSeconds ?? DEFAULT_DPD_TIMEOUT_SECONDS;
-    return (2 * cfg.dpdDelaySeconds + timeout + 1) * 1000;
+    if (!cfg?.dpdDelayMs) return undefined;
+    const timeout = cfg.dpdTimeoutMs ?? DEFAULT_DPD_TIMEOUT_MS;
+    return 2 * cfg.dpdDelayMs + timeout + 1000;
   }
 
   /** The longest DPD bound of any gateway's connection (0 without DPD). */

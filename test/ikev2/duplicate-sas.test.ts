@@ -157,7 +157,7 @@ describe('duplicate IKE_SAs from simultaneous initiation', () => {
       const pair = makePair(`dup-loss-${seed}`);
       pair.net.conditions = { loss: 0.2, duplicate: 0.1, delayMs: 20, jitterMs: 200 };
       // A given-up exchange leaves a half the peer lost: DPD (restart) repairs that.
-      configure(pair, 3, { dpdDelaySeconds: 5, dpdAction: 'restart' });
+      configure(pair, 3, { dpdDelayMs: 5000, dpdAction: 'restart' });
       await bothInitiate(pair);
       await pair.run(() => false, 200_000);
       // The network heals: whatever was still retransmitting completes.

@@ -14,8 +14,8 @@ function configure(pair: ReturnType<typeof makePair>, a: { rekey: boolean }) {
       ...psk,
       remote: { method: 'psk', id: fqdnIdentity('sun') },
       children: [child('net', '10.1.0.0/16', '10.2.0.0/16')],
-      rekeySeconds: 10,
-      overTimeSeconds: 5,
+      rekeyMs: 10_000,
+      overTimeMs: 5000,
       rekey: a.rekey,
     }),
   ]);
@@ -24,7 +24,7 @@ function configure(pair: ReturnType<typeof makePair>, a: { rekey: boolean }) {
       local: { method: 'psk', id: fqdnIdentity('sun') },
       remote: { method: 'psk', id: fqdnIdentity('moon') },
       children: [child('net', '10.2.0.0/16', '10.1.0.0/16')],
-      rekeySeconds: 0,
+      rekeyMs: 0,
     }),
   ]);
 }

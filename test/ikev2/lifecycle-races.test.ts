@@ -48,7 +48,7 @@ describe('lifecycle races', () => {
   });
 
   it('terminate while an IKE_SA rekey is in flight leaves no successor behind', async () => {
-    const pair = lifecyclePair({ seed: 'race-rekey', a: { ike: { rekeySeconds: 10 } } });
+    const pair = lifecyclePair({ seed: 'race-rekey', a: { ike: { rekeyMs: 10_000 } } });
     await pair.a.engine.initiate('a');
     expect(await pair.run(() => up(pair))).toBe(true);
     // The rekey goes out at 10 s; b's answers are lost for a while.
@@ -87,8 +87,8 @@ describe('lifecycle races', () => {
   it('a CHILD_SA delete the peer never answers ends the IKE_SA (RFC 7296 §2.4)', async () => {
     const pair = lifecyclePair({
       seed: 'race-delete',
-      a: { child: { rekeySeconds: 0, lifeSeconds: 30 } },
-      b: { child: { rekeySeconds: 0, lifeSeconds: 3600 } },
+      a: { child: { rekeyMs: 0, lifeMs: 30_000 } },
+      b: { child: { rekeyMs: 0, lifeMs: 3_600_000 } },
     });
     kernelTick(pair);
     await pair.a.engine.initiate('a');

@@ -54,7 +54,7 @@ const requestsOfType = (pair: Pair, type: number) =>
 
 describe('CHILD_SA rekey (RFC 7296 §2.8)', () => {
   it('rekeys on the timer, installs the new SAs before removing the old, and keeps the reqid', async () => {
-    const pair = lifecyclePair({ a: { child: { rekeySeconds: 10, lifeSeconds: 20 } } });
+    const pair = lifecyclePair({ a: { child: { rekeyMs: 10_000, lifeMs: 20_000 } } });
     const first = await establish(pair);
     const lost = await stepChecking(pair, 11_000);
     expect(lost).toEqual([]);
@@ -70,7 +70,7 @@ describe('CHILD_SA rekey (RFC 7296 §2.8)', () => {
   });
 
   it('rekeys 50 times in a row without a moment in which traffic would be lost', async () => {
-    const pair = lifecyclePair({ b: { child: { rekeySeconds: 2, lifeSeconds: 4 } } });
+    const pair = lifecyclePair({ b: { child: { rekeyMs: 2000, lifeMs: 4000 } } });
     await establish(pair);
     const lost = await stepChecking(pair, 50 * 2000 + 500);
     expect(lost).toEqual([]);
@@ -82,7 +82,7 @@ describe('CHILD_SA rekey (RFC 7296 §2.8)', () => {
   it('with PFS the rekey carries a key exchange and the new CHILD_SA records the group', async () => {
     const pfs = { ...ESP_GCM, ke: [31] };
     const pair = lifecyclePair({
-      a: { child: { rekeySeconds: 10, lifeSeconds: 20, proposals: [pfs] } },
+      a: { child: { rekeyMs: 10_000, lifeMs: 20_000, proposals: [pfs] } },
       b: { child: { proposals: [pfs] } },
     });
     await establish(pair);
@@ -95,8 +95,8 @@ describe('CHILD_SA rekey (RFC 7296 §2.8)', () => {
 
   it('rekey: false leaves the rekey to the peer', async () => {
     const pair = lifecyclePair({
-      a: { ike: { rekey: false }, child: { rekeySeconds: 5, lifeSeconds: 60 } },
-      b: { child: { rekeySeconds: 20, lifeSeconds: 60 } },
+      a: { ike: { rekey: false }, child: { rekeyMs: 5000, lifeMs: 60_000 } },
+      b: { child: { rekeyMs: 20_000, lifeMs: 60_000 } },
     });
     await establish(pair);
     const before = requestsOfType(pair, ExchangeType.CREATE_CHILD_SA);
@@ -110,7 +110,7 @@ describe('CHILD_SA rekey (RFC 7296 §2.8)', () => {
 
   it('a soft byte limit from the kernel (EXPIRE) starts a rekey', async () => {
     const pair = lifecyclePair({
-      a: { child: { rekeySeconds: 0, lifeSeconds: 3600, rekeyBytes: 1_000_000 } },
+      a: { child: { rekeyMs: 0, lifeMs: 3_600_000, rekeyBytes: 1_000_000 } },
     });
     const first = await establish(pair);
     const out = first.a.installedSas.find((s) => s.src === '192.0.2.1')!;
@@ -125,7 +125,7 @@ describe('CHILD_SA rekey (RFC 7296 §2.8)', () => {
   });
 
   it('a hard EXPIRE removes the CHILD_SA on both sides', async () => {
-    const pair = lifecyclePair({ a: { child: { rekeySeconds: 0, lifeSeconds: 30 } } });
+    const pair = lifecyclePair({ a: { child: { rekeyMs: 0, lifeMs: 30_000 } } });
     await establish(pair);
     await pair.run(() => false, 31_000);
     pair.a.kernel.checkLifetimes();

@@ -28,7 +28,7 @@ const cut = (pair: Pair) => {
 
 describe('dead peer detection (RFC 7296 §2.4)', () => {
   it('checks liveness after the delay and stays up while the peer answers', async () => {
-    const pair = lifecyclePair({ a: { ike: { dpdDelaySeconds: 10, dpdTimeoutSeconds: 30 } } });
+    const pair = lifecyclePair({ a: { ike: { dpdDelayMs: 10_000, dpdTimeoutMs: 30_000 } } });
     await establish(pair);
     await pair.run(() => false, 35_000);
     expect(informationalFromA(pair)).toBeGreaterThanOrEqual(3);
@@ -36,7 +36,7 @@ describe('dead peer detection (RFC 7296 §2.4)', () => {
   });
 
   it('ESP arriving on the inbound SA counts as liveness: no check is sent', async () => {
-    const pair = lifecyclePair({ a: { ike: { dpdDelaySeconds: 10 } } });
+    const pair = lifecyclePair({ a: { ike: { dpdDelayMs: 10_000 } } });
     await establish(pair);
     const inbound = pair.childrenOf(pair.a)[0]!.installedSas[0]!;
     for (let i = 0; i < 6; i++) {
@@ -49,7 +49,7 @@ describe('dead peer detection (RFC 7296 §2.4)', () => {
   it('action clear: a cut-off peer is declared dead within delay + timeout and everything is removed', async () => {
     const pair = lifecyclePair({
       a: {
-        ike: { dpdDelaySeconds: 10, dpdTimeoutSeconds: 30 },
+        ike: { dpdDelayMs: 10_000, dpdTimeoutMs: 30_000 },
         policy: { dpdAction: 'clear' },
       },
     });
@@ -67,7 +67,7 @@ describe('dead peer detection (RFC 7296 §2.4)', () => {
   it('action restart: a new IKE_SA comes up once the peer is reachable again, and only one', async () => {
     const pair = lifecyclePair({
       a: {
-        ike: { dpdDelaySeconds: 5, dpdTimeoutSeconds: 15 },
+        ike: { dpdDelayMs: 5000, dpdTimeoutMs: 15_000 },
         policy: { dpdAction: 'restart' },
       },
     });
@@ -91,7 +91,7 @@ describe('dead peer detection (RFC 7296 §2.4)', () => {
   it('action trap: trap policies take the place of the tunnel and traffic brings it back', async () => {
     const pair = lifecyclePair({
       a: {
-        ike: { dpdDelaySeconds: 5, dpdTimeoutSeconds: 15 },
+        ike: { dpdDelayMs: 5000, dpdTimeoutMs: 15_000 },
         policy: { dpdAction: 'trap' },
       },
     });

@@ -27,7 +27,7 @@ async function expectOneIkeSa(pair: Pair) {
 
 describe('IKE_SA rekey (RFC 7296 §2.18)', () => {
   it('the responder of the first IKE_SA rekeys it: new SPIs and keys, the CHILD_SA moves along, the old IKE_SA goes', async () => {
-    const pair = lifecyclePair({ b: { ike: { rekeySeconds: 20 } } });
+    const pair = lifecyclePair({ b: { ike: { rekeyMs: 20_000 } } });
     await establish(pair);
     const before = pair.a.engine.listSas()[0]!;
     const child = before.children[0]!;
@@ -51,7 +51,7 @@ describe('IKE_SA rekey (RFC 7296 §2.18)', () => {
 
   it('rekeys repeatedly and a peer delete of the old IKE_SA triggers no close action', async () => {
     const pair = lifecyclePair({
-      a: { ike: { rekeySeconds: 15 }, policy: { closeAction: 'start' } },
+      a: { ike: { rekeyMs: 15_000 }, policy: { closeAction: 'start' } },
     });
     await establish(pair);
     await pair.run(() => false, 62_000);
@@ -61,7 +61,7 @@ describe('IKE_SA rekey (RFC 7296 §2.18)', () => {
 
   it('CHILD_SAs keep their rekey schedule on the new IKE_SA', async () => {
     const pair = lifecyclePair({
-      a: { ike: { rekeySeconds: 15 }, child: { rekeySeconds: 20, lifeSeconds: 40 } },
+      a: { ike: { rekeyMs: 15_000 }, child: { rekeyMs: 20_000, lifeMs: 40_000 } },
     });
     await establish(pair);
     await pair.run(() => false, 63_000);
@@ -75,8 +75,8 @@ describe('IKE_SA rekey (RFC 7296 §2.18)', () => {
   for (const seed of ['k1', 'k2', 'k3', 'k4']) {
     it(`simultaneous IKE_SA rekeys leave one IKE_SA on each side (seed ${seed})`, async () => {
       const pair = lifecyclePair({
-        a: { ike: { rekeySeconds: 20 } },
-        b: { ike: { rekeySeconds: 20 } },
+        a: { ike: { rekeyMs: 20_000 } },
+        b: { ike: { rekeyMs: 20_000 } },
         seed,
       });
       await establish(pair);

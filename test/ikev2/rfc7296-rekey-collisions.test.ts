@@ -29,7 +29,7 @@ describe('rekey collisions (RFC 7296 §2.8.1)', () => {
 
   for (const seed of ['c1', 'c2', 'c3', 'c4', 'c5', 'c6']) {
     it(`simultaneous CHILD_SA rekeys leave one CHILD_SA on each side (seed ${seed})`, async () => {
-      const same = { rekeySeconds: 10, lifeSeconds: 30 };
+      const same = { rekeyMs: 10_000, lifeMs: 30_000 };
       const pair = lifecyclePair({ a: { child: same }, b: { child: same }, seed });
       await establish(pair);
       // Both timers fire at the same instant: the requests cross on the wire.
@@ -55,7 +55,7 @@ describe('rekey collisions (RFC 7296 §2.8.1)', () => {
   }
 
   it('a rekey that meets a delete gets TEMPORARY_FAILURE and the CHILD_SA is gone on both sides', async () => {
-    const pair = lifecyclePair({ b: { child: { rekeySeconds: 10, lifeSeconds: 30 } } });
+    const pair = lifecyclePair({ b: { child: { rekeyMs: 10_000, lifeMs: 30_000 } } });
     await establish(pair);
     await pair.run(() => false, 9_999);
     // a deletes the CHILD_SA exactly when b's rekey timer fires.

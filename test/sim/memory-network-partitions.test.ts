@@ -96,8 +96,8 @@ describe('simulated host restart', () => {
       children: [],
       fragmentation: false,
       fragmentSize: 1280,
-      rekeySeconds: 0,
-      dpdDelaySeconds: 0,
+      rekeyMs: 0,
+      dpdDelayMs: 0,
     };
     const host = new SimHost('a', A.address, [conn], new Map(), 9, clock, net, observer);
     host.boot();

@@ -64,8 +64,8 @@ export function child(
     localTs: [selectorFromCidr(local)],
     remoteTs: [selectorFromCidr(remote)],
     ipcomp: false,
-    rekeySeconds: 3600,
-    lifeSeconds: 3960,
+    rekeyMs: 3_600_000,
+    lifeMs: 3_960_000,
     replayWindow: 32,
     ...over,
   };
@@ -90,8 +90,8 @@ export function connection(
     children: [],
     fragmentation: true,
     fragmentSize: 1280,
-    rekeySeconds: 0,
-    dpdDelaySeconds: 0,
+    rekeyMs: 0,
+    dpdDelayMs: 0,
     ...over,
   };
 }

@@ -4,6 +4,7 @@
  * frozen. Times are in milliseconds, sizes in bytes, counts in packets; `0`
  * means "no limit / disabled" as in strongSwan.
  */
+import type { IdentitySpec } from '../auth/identity-types.js';
 import type { Secret } from './secret.js';
 
 export type IpFamily = 4 | 6;
@@ -23,30 +24,8 @@ export type AddressSpec =
   /** Resolved each time it is used (the manual: no DNS caching, DynDNS works). */
   | { readonly kind: 'fqdn'; readonly name: string };
 
-/** A relative distinguished name component, e.g. `{ type: 'CN', value: 'moon' }`. */
-export interface Rdn {
-  /** Upper-case short name (`C`, `O`, `CN`, ...) or a dotted OID for unknown types. */
-  readonly type: string;
-  readonly value: string;
-}
-
-/** An IKE identity (RFC 7296 §3.5) as configured. */
-export type Identity =
-  | { readonly type: 'ipv4'; readonly value: string }
-  | { readonly type: 'ipv6'; readonly value: string }
-  | { readonly type: 'fqdn'; readonly value: string }
-  | { readonly type: 'rfc822'; readonly value: string }
-  /** `value` is lower-case hex. */
-  | { readonly type: 'keyid'; readonly value: string }
-  /** `value` is the normalised text; `rdns` the parsed sequence (a `*` value matches any). */
-  | { readonly type: 'dn'; readonly value: string; readonly rdns: readonly Rdn[] };
-
-/**
- * An identity setting: a concrete identity, `any` (remote `%any`: accept every
- * identity), or `address` (the manual's "My IP Address" / "Peer IP Address": the
- * IP address the IKE_SA uses, filled in by the engine).
- */
-export type IdentitySpec = Identity | { readonly type: 'any' } | { readonly type: 'address' };
+// Identities are shared with the engine, which must not depend on the configuration.
+export type { Identity, IdentitySpec, Rdn } from '../auth/identity-types.js';
 
 export type AuthMethod = 'psk' | 'pubkey' | 'eap-md5' | 'eap-mschapv2' | 'eap-tls';
 

@@ -9,8 +9,8 @@ import type { LocalCredentials } from '../auth/credentials.js';
 import type { Crl } from '../auth/crl.js';
 import type { EapTlsOptions } from '../auth/eap/tls.js';
 import type { EapMethodName } from '../auth/eap-auth.js';
+import type { IdentitySpec } from '../auth/identity-types.js';
 import type { Certificate } from '../auth/x509.js';
-import type { IdentitySpec } from '../config/types.js';
 import type { Proposal } from './proposals.js';
 import type { TrafficSelector } from './traffic-selectors.js';
 

@@ -20,6 +20,7 @@ import type {
   ManagedConnection,
   ManagerLog,
 } from '../connection-manager.js';
+import { SettledCheck } from './settled-check.js';
 
 /** keepalived adds or removes several addresses at once: settle first. */
 const SETTLE_MS = 100;
@@ -36,8 +37,11 @@ export class LocalAddressWatch implements ConnectionFeature {
   private present = new Set<string>();
   private control: FeatureControl | undefined;
   private unsubscribe: (() => void) | undefined;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private checking: Promise<void> = Promise.resolve();
+  private readonly settled = new SettledCheck(
+    SETTLE_MS,
+    () => this.check(),
+    (e) => this.log('error', `local address watch: ${e.message}`),
+  );
 
   constructor(
     private readonly kernel: IpsecKernel,
@@ -57,7 +61,7 @@ export class LocalAddressWatch implements ConnectionFeature {
       return;
     }
     this.unsubscribe ??= this.kernel.onEvent((ev) => {
-      if (ev.type === 'address') this.schedule();
+      if (ev.type === 'address') this.settled.schedule();
     });
     this.present = await this.read();
   }
@@ -70,26 +74,14 @@ export class LocalAddressWatch implements ConnectionFeature {
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
     this.unsubscribe?.();
     this.unsubscribe = undefined;
-    await this.checking;
+    await this.settled.stop();
   }
 
   private async read(): Promise<Set<string>> {
     const all = await this.kernel.listAddresses();
     return new Set(all.map((a) => addressKey(a.address) ?? a.address));
-  }
-
-  private schedule(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.checking = this.checking
-        .then(() => this.check())
-        .catch((e: Error) => this.log('error', `local address watch: ${e.message}`));
-    }, SETTLE_MS);
   }
 
   private async check(): Promise<void> {

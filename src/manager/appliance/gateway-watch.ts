@@ -18,6 +18,7 @@ import type {
   ManagedConnection,
   ManagerLog,
 } from '../connection-manager.js';
+import { SettledCheck } from './settled-check.js';
 
 /** Route events come in bursts (a link going down removes several): settle first. */
 const SETTLE_MS = 200;
@@ -34,8 +35,11 @@ export class GatewayWatch implements ConnectionFeature {
   private control: FeatureControl | undefined;
   private unsubscribe: (() => void) | undefined;
   private last: { v4: RouteInfo | undefined; v6: RouteInfo | undefined } | undefined;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private checking: Promise<void> = Promise.resolve();
+  private readonly settled = new SettledCheck(
+    SETTLE_MS,
+    () => this.check(),
+    (e) => this.log('error', `gateway watch: ${e.message}`),
+  );
 
   constructor(
     private readonly kernel: IpsecKernel,
@@ -57,28 +61,15 @@ export class GatewayWatch implements ConnectionFeature {
     if (this.unsubscribe) return;
     this.last = await this.defaults();
     this.unsubscribe = this.kernel.onEvent((ev) => {
-      if (ev.type === 'route' && ev.route.prefixLen === 0) this.schedule();
+      if (ev.type === 'route' && ev.route.prefixLen === 0) this.settled.schedule();
     });
     this.log('info', `watching the default gateway: ${describe(this.last.v4)}`);
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
     this.unsubscribe?.();
     this.unsubscribe = undefined;
-    await this.checking;
-  }
-
-  private schedule(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.checking = this.checking
-        .then(() => this.check())
-        .catch((e: Error) => {
-          this.log('error', `gateway watch: ${e.message}`);
-        });
-    }, SETTLE_MS);
+    await this.settled.stop();
   }
 
   private async defaults() {

@@ -18,6 +18,7 @@ import {
   lanNets,
   styxctl,
   styxDaemon,
+  TSHARK_MS,
 } from './styx-pair.js';
 import { tunnelChecks } from './styx-strongswan-psk.js';
 
@@ -75,18 +76,15 @@ const fragmented: Step = {
   what: 'IKE_AUTH was split into IKE fragments, with no IP fragmentation',
   async run(lab) {
     const pcap = `${lab.dir}/wan.pcap`;
-    const all = await lab.exec('wan', ['tshark', '-n', '-r', pcap, '-V', '-Y', 'udp']);
+    const all = await lab.exec('wan', ['tshark', '-n', '-r', pcap, '-V', '-Y', 'udp'], TSHARK_MS);
     if (all.code !== 0) throw new Error(`tshark failed: ${all.stderr}`);
     const skf = all.stdout.match(/Encrypted and Authenticated Fragment/g)?.length ?? 0;
     if (skf < 4) throw new Error(`expected IKE fragments in both directions, saw ${skf}`);
-    const ipFrags = await lab.exec('wan', [
-      'tshark',
-      '-n',
-      '-r',
-      pcap,
-      '-Y',
-      'ip.flags.mf == 1 || ip.frag_offset > 0',
-    ]);
+    const ipFrags = await lab.exec(
+      'wan',
+      ['tshark', '-n', '-r', pcap, '-Y', 'ip.flags.mf == 1 || ip.frag_offset > 0'],
+      TSHARK_MS,
+    );
     if (ipFrags.stdout.trim() !== '')
       throw new Error(`IP fragments on the wire:\n${ipFrags.stdout.slice(0, 1000)}`);
   },

@@ -293,11 +293,8 @@ export class ConnectionManager {
       const now = this.standbyNow();
       const leaving = [...now.keys()].filter((n) => !before.has(n));
       const returning = [...before.keys()].filter((n) => !now.has(n) && this.conns.has(n));
-      if (leaving.length === 0 && returning.length === 0) {
-        this.standby = now;
-        return;
-      }
       this.standby = now;
+      if (leaving.length === 0 && returning.length === 0) return;
       for (const name of leaving) {
         this.deps.log('info', `connection ${name}: on standby (${now.get(name)}); closing its SAs`);
         await this.deps.engine.uninstallTraps(name);
